@@ -1,0 +1,3 @@
+from qmslint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,280 @@
+"""The command line: parse options, wire them into the engine, print, choose the exit code.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, configuration,
+rule-pack, plugin or internal error. A user mistake prints one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from qmslint import __version__
+from qmslint.engine import RunOptions, Session, exit_code, open_session, run
+from qmslint.errors import UserError
+from qmslint.formatters import Formatter
+
+VERBS = ("check", "rules", "explain", "profiles")
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line and exit 2, as for any usage mistake
+        self.exit(2, f"qmslint: error: {message} (see `qmslint {self.prog.split()[-1]} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="qmslint",
+        description="Lint the metadata of a Quality Management System kept in git.",
+    )
+    parser.add_argument(
+        "--version", action="store_true", help="show versions of qmslint and every plugin and pack"
+    )
+    verbs = parser.add_subparsers(dest="verb", parser_class=_Parser)
+
+    check = verbs.add_parser("check", help="check the QMS (the default verb)")
+    check.add_argument("paths", nargs="*", help="limit document findings to these files/folders")
+    _common(check)
+    check.add_argument("--format", default=None, help="output format (default: text)")
+    check.add_argument("--output", type=Path, default=None, help="write the output to FILE")
+    check.add_argument(
+        "-o",
+        dest="outputs",
+        action="append",
+        default=[],
+        metavar="FORMAT[:FILE]",
+        help="an output (repeatable): `-o json:report.json -o text`",
+    )
+    check.add_argument("--select", type=_csv, default=None, help="rule ids or prefixes to check")
+    check.add_argument("--extend-select", type=_csv, default=[], help="add rule ids or prefixes")
+    check.add_argument("--ignore", type=_csv, default=[], help="rule ids or prefixes to leave out")
+    check.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--today", type=_date, default=None, help="date for date rules (YYYY-MM-DD)")
+    check.add_argument(
+        "--statistics", action="store_true", help="count findings per rule and profile"
+    )
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+
+    rules = verbs.add_parser("rules", help="list rules (of a profile)")
+    _common(rules)
+    explain = verbs.add_parser("explain", help="explain one rule")
+    explain.add_argument("rule")
+    _common(explain, profiles=False)
+    profiles = verbs.add_parser("profiles", help="list profiles, or the rules of one")
+    profiles.add_argument("name", nargs="?")
+    _common(profiles, profiles=False)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser, profiles: bool = True) -> None:
+    parser.add_argument("--config", type=Path, default=None, help="config file to use")
+    if profiles:
+        parser.add_argument(
+            "--profile", dest="profiles", action="append", default=[], help="profile (repeatable)"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in (*VERBS, "-h", "--help", "--version"):
+        argv.insert(0, "check")  # `qmslint [check] [PATH ...]`
+    if not argv:
+        argv = ["check"]
+    args = build_parser().parse_args(argv)
+    try:
+        if args.version:
+            return _version()
+        return {"check": _check, "rules": _rules, "explain": _explain, "profiles": _profiles}[
+            args.verb
+        ](args)
+    except UserError as exc:
+        print(f"qmslint: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _start(args: argparse.Namespace) -> Path:
+    paths = getattr(args, "paths", None) or []
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        return Path(paths[0])
+    return Path.cwd()
+
+
+def _session(args: argparse.Namespace) -> Session:
+    return open_session(_start(args), args.config)
+
+
+def _version() -> int:
+    print(f"qmslint {__version__}")
+    try:
+        session = open_session(Path.cwd())
+    except UserError as exc:
+        print(f"  (plugins not loaded: {exc})")
+        return 2
+    for plugin in session.host.plugins:
+        print(f"  plugin {plugin.name} {plugin.version}{' (built-in)' if plugin.builtin else ''}")
+    for pack in session.ruleset.packs:
+        print(f"  pack {pack.name} {pack.version}")
+    for problem in session.problems:
+        print(f"  {problem}")
+    return 2 if session.problems else 0
+
+
+def _outputs(
+    args: argparse.Namespace, formatters: dict[str, Formatter]
+) -> list[tuple[Formatter, Path | None]]:
+    wanted: list[tuple[str, Path | None]] = []
+    for spec in args.outputs:
+        name, _, file = spec.partition(":")
+        wanted.append((name, Path(file) if file else None))
+    if args.format or args.output or not wanted:
+        wanted.insert(0, (args.format or "text", args.output))
+    chosen = []
+    for name, file in wanted:
+        if name not in formatters:
+            raise UserError(
+                f"unknown output format '{name}' (known: {', '.join(sorted(formatters))})"
+            )
+        chosen.append((formatters[name], file))
+    return chosen
+
+
+def _check(args: argparse.Namespace) -> int:
+    session = _session(args)
+    outputs = _outputs(args, session.host.formatters())
+    options = RunOptions(
+        paths=args.paths,
+        profiles=args.profiles,
+        select=args.select,
+        extend_select=args.extend_select,
+        ignore=args.ignore,
+        today=args.today,
+        statistics=args.statistics,
+    )
+    outcome = run(session, options)
+    for formatter, file in outputs:
+        report = outcome.report
+        report.color = file is None and formatter.name == "text" and _colour_wanted()
+        text = formatter.render(report)
+        if args.quiet and formatter.name == "text":
+            text = "".join(line + "\n" for line in text.splitlines()[:-1])
+        if file is None:
+            sys.stdout.write(text)
+        else:
+            _write(file, text)
+    for error in outcome.errors:
+        print(f"qmslint: error: {error}", file=sys.stderr)
+    fail_on = args.fail_on or session.config.fail_on
+    return exit_code(outcome, fail_on, args.exit_zero)
+
+
+def _colour_wanted() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
+def _write(file: Path, text: str) -> None:
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(file)
+    except OSError as exc:
+        raise UserError(f"cannot write {file}: {exc.strerror}") from None
+
+
+def _rules(args: argparse.Namespace) -> int:
+    session = _session(args)
+    ruleset = session.ruleset
+    if args.profiles:
+        chosen = ruleset.resolve(args.profiles)
+    else:
+        chosen = dict(sorted(ruleset.rules.items()))
+    width = max((len(rule_id) for rule_id in chosen), default=4)
+    for rule_id, rule in chosen.items():
+        refs = ", ".join(rule.references)
+        print(f"{rule_id:<{width}}  {rule.severity.value:<7}  {rule.title}  [{refs}]")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    session = _session(args)
+    from qmslint.rules import did_you_mean
+
+    rule = session.ruleset.rules.get(args.rule.upper())
+    if rule is None:
+        raise UserError(
+            f"unknown rule {args.rule}" + did_you_mean(args.rule.upper(), session.ruleset.rules)
+        )
+    catalogues = __import__("qmslint.clauses", fromlist=["shipped"]).shipped()
+    from qmslint.clauses import parse
+
+    print(f"{rule.id}: {rule.title}")
+    print(f"severity: {rule.severity.value}    pack: {rule.pack}    defined at: {rule.source}")
+    print(f"profiles: {', '.join(session.ruleset.profiles_of(rule.id)) or '-'}")
+    if rule.when:
+        print(f"applies when: {_condition_text(rule.when)}")
+    print("\nWhy:\n  " + rule.explanation)
+    print("\nHow to fix:\n  " + rule.fix)
+    if rule.references:
+        print("\nReferences:")
+        for reference in rule.references:
+            title = catalogues.title(parse(reference)) or ""
+            print(f"  {reference:<22} {title}")
+    if rule.unverified:
+        print("\nNote: rests on a fact marked unverified in qmslint's knowledge base.")
+    return 0
+
+
+def _condition_text(condition: dict) -> str:
+    (key, value), *_ = condition.items()
+    if key in ("any_device", "no_device"):
+        facts = ", ".join(f"{k}={v}" for k, v in value.items())
+        return f"{'a' if key == 'any_device' else 'no'} device with {facts}"
+    if key == "market":
+        return f"the company sells in {value}"
+    if key == "not":
+        return f"not ({_condition_text(value)})"
+    return f" {key} ".join(f"({_condition_text(item)})" for item in value)
+
+
+def _profiles(args: argparse.Namespace) -> int:
+    session = _session(args)
+    ruleset = session.ruleset
+    if args.name is None:
+        for name, profile in sorted(ruleset.profiles.items()):
+            extends = f" (extends {', '.join(profile.extends)})" if profile.extends else ""
+            count = len(ruleset.resolve([name]))
+            print(f"{name:<18} {count:>4} rules  {profile.title}{extends}")
+        return 0
+    profile = ruleset.profiles.get(args.name)
+    if profile is None:
+        from qmslint.rules import did_you_mean
+
+        raise UserError(
+            f"unknown profile '{args.name}'" + did_you_mean(args.name, ruleset.profiles)
+        )
+    print(f"{profile.name}: {profile.title}")
+    if profile.description:
+        print(profile.description)
+    for rule_id, rule in ruleset.resolve([args.name]).items():
+        print(f"  {rule_id:<8} {rule.severity.value:<7} {rule.title}")
+    return 0

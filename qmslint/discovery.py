@@ -1,0 +1,86 @@
+"""Which files of the repository are documents: include/exclude globs, .gitignore, symlinks.
+
+Inside a git work tree the file list comes from `git ls-files` (tracked and untracked, minus what
+git ignores), so .gitignore is honoured exactly as git does. Elsewhere the tree is walked. Hidden
+folders are never documents; symlinks that lead out of the repository are reported, not followed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from qmslint.globs import matches_any
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to read: its repository-relative POSIX path, or why it cannot be read."""
+
+    path: str
+    problem: str | None = None  # "symlink-outside" when the link leaves the repository
+
+
+def list_files(root: Path) -> list[str]:
+    """All files under root as relative POSIX paths; git's view when root is in a work tree."""
+    from_git = _git_files(root)
+    if from_git is not None:
+        return from_git
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = Path(folder).relative_to(root)
+        for name in files:
+            found.append((rel / name).as_posix())
+    return found
+
+
+def _git_files(root: Path) -> list[str] | None:
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            cwd=root,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    names = out.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+    return sorted({name for name in names if name})
+
+
+def discover(root: Path, include: list[str], exclude: list[str]) -> list[Candidate]:
+    """Documents under root, sorted, honouring include/exclude and never leaving the repository."""
+    root = root.resolve()
+    candidates = []
+    for rel in list_files(root):
+        if is_hidden(rel) or not matches_any(rel, include) or matches_any(rel, exclude):
+            continue
+        full = root / rel
+        if full.is_symlink():
+            try:
+                target = full.resolve(strict=True)
+            except (OSError, RuntimeError):
+                candidates.append(Candidate(rel, "symlink-broken"))
+                continue
+            if not target.is_relative_to(root):
+                candidates.append(Candidate(rel, "symlink-outside"))
+                continue
+        elif not full.is_file():
+            continue  # deleted but still in the index, or a submodule
+        candidates.append(Candidate(rel))
+    return candidates
+
+
+def is_hidden(rel: str) -> bool:
+    return any(part.startswith(".") for part in rel.split("/")[:-1]) or rel.startswith(".")
+
+
+def is_selected(rel: str, include: list[str], exclude: list[str]) -> bool:
+    """Whether an explicitly passed file would be a document (pre-commit passes any file)."""
+    return not is_hidden(rel) and matches_any(rel, include) and not matches_any(rel, exclude)

@@ -1,0 +1,147 @@
+"""The data every stage shares: located values, documents, devices and findings.
+
+Readers produce `Document`s, the engine turns rules into `Finding`s, formatters print them.
+Nothing here knows about rules or output formats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """Finding severities, ordered: error > warning > info."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True)
+class Position:
+    """1-based line and column in a file."""
+
+    line: int
+    column: int = 1
+
+
+@dataclass
+class Field:
+    """One metadata value with where it was written.
+
+    `value` is the converted Python value; `positions` holds the position of each list item or
+    mapping value (keyed by index or key) so that a finding can point at the exact item.
+    """
+
+    name: str
+    value: Any
+    position: Position
+    source: str = "front-matter"  # or "body", "sidecar", "record"
+    item_positions: dict[Any, Position] = field(default_factory=dict)
+
+    def position_of(self, item: Any) -> Position:
+        return self.item_positions.get(item, self.position)
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Something wrong with a file's metadata, found while reading it."""
+
+    code: str  # e.g. "malformed-yaml", see qmslint.readers.PROBLEM_CODES
+    message: str
+    position: Position = Position(1, 1)
+    key: str = ""  # stable part of the fingerprint (a field name, say)
+
+
+@dataclass
+class Document:
+    """A controlled document: its path, canonical fields and what went wrong reading it."""
+
+    path: str  # repository-relative, POSIX separators: where findings point
+    fields: dict[str, Field] = field(default_factory=dict)
+    raw: dict[str, Field] = field(default_factory=dict)  # every key as written, not canonical
+    body_fields: dict[str, Field] = field(default_factory=dict)  # read-only fallback from body
+    problems: list[ReadProblem] = field(default_factory=list)
+    has_metadata: bool = False
+    metadata_path: str = ""  # the sidecar when the document is binary; else `path`
+
+    def get(self, name: str, default: Any = None) -> Any:
+        found = self.fields.get(name)
+        return default if found is None else found.value
+
+    def position(self, name: str) -> Position:
+        found = self.fields.get(name)
+        return found.position if found else Position(1, 1)
+
+    @property
+    def id(self) -> str | None:
+        value = self.get("id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def status(self) -> str | None:
+        return self.get("status")
+
+    @property
+    def type(self) -> str | None:
+        return self.get("type")
+
+
+@dataclass
+class Device:
+    """A device of the portfolio, with the facts rules may depend on (SPEC §3.3)."""
+
+    id: str
+    facts: dict[str, Any]
+    path: str | None = None  # where it was declared
+    position: Position = Position(1, 1)
+
+    def fact(self, name: str) -> Any:
+        return self.facts.get(name)
+
+
+@dataclass
+class Finding:
+    """One result of one rule; `path` is None for repository-level findings."""
+
+    rule: str
+    severity: Severity
+    message: str
+    path: str | None = None
+    position: Position | None = None
+    document: str | None = None
+    references: tuple[str, ...] = ()
+    key: str = ""  # what the finding is about within its document: keeps fingerprints stable
+    suppressed: dict[str, Any] | None = None
+
+    @property
+    def line(self) -> int | None:
+        return self.position.line if self.position else None
+
+    @property
+    def column(self) -> int | None:
+        return self.position.column if self.position else None
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line moves: rule, document (or path) and subject, never the line."""
+        anchor = self.document or self.path or "<repository>"
+        digest = hashlib.sha256(f"{self.rule}\0{anchor}\0{self.key}".encode())
+        return digest.hexdigest()[:32]
+
+    def sort_key(self) -> tuple:
+        return (
+            self.path is not None,
+            self.path or "",
+            self.line or 0,
+            self.column or 0,
+            self.rule,
+            self.message,
+        )
