@@ -1,0 +1,26 @@
+"""Shared fixtures: a QMS repository in tmp_path, and where the real corpora are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qmslint.testing import Qms
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+SARIF_SCHEMA = SHARED / "schemas-external" / "sarif-schema-2.1.0.json"
+
+
+@pytest.fixture
+def qms(tmp_path: Path) -> Qms:
+    return Qms(tmp_path)
+
+
+@pytest.fixture
+def corpora() -> Path:
+    if not CORPORA.is_dir():
+        pytest.skip("../shared/corpora is absent")
+    return CORPORA
