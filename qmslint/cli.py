@@ -96,7 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv.insert(0, "check")  # `qmslint [check] [PATH ...]`
     if not argv:
         argv = ["check"]
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already printed by argparse
+        return int(exc.code or 0)
     try:
         if args.version:
             return _version()

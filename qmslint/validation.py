@@ -42,8 +42,12 @@ def errors(
     found = []
     for error in _validator(schema).iter_errors(jsonable(instance)):
         path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            if extra:  # point at the unknown key itself
+                path = (*path, extra[0])
         position = _nearest(path, positions or {})
-        key = ".".join(str(part) for part in path)
+        key = ".".join(str(part) for part in error.absolute_path)
         found.append((position, f"{key}: {_message(error)}" if key else _message(error)))
     found.sort(key=lambda item: (item[0].line, item[0].column) if item[0] else (0, 0))
     return found
