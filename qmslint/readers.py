@@ -284,7 +284,8 @@ def _scan_table(lines: list[str], index: int, stop: int, found: dict[str, Field]
         return index
     header = rows[0][1]
     known = [BODY_LABELS.get(cell.lower().rstrip(":")) for cell in header]
-    if len(rows) >= 2 and sum(1 for name in known if name) >= 2:
+    labels = sum(1 for name in known if name)
+    if len(rows) >= 2 and labels >= 2 and labels * 2 > len(header):  # a row of labels
         line_no, values = rows[1]
         for label, value in zip(header, values):
             _add_body_field(found, label, value, Position(line_no + 1, 1))
