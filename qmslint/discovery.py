@@ -8,6 +8,7 @@ folders are never documents; symlinks that lead out of the repository are report
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,22 +58,27 @@ def _git_files(root: Path) -> list[str] | None:
 def discover(root: Path, include: list[str], exclude: list[str]) -> list[Candidate]:
     """Documents under root, sorted, honouring include/exclude and never leaving the repository."""
     root = root.resolve()
+    base = str(root)
     candidates = []
     for rel in list_files(root):
         if is_hidden(rel) or not matches_any(rel, include) or matches_any(rel, exclude):
             continue
-        full = root / rel
-        if full.is_symlink():
+        full = os.path.join(base, rel)
+        try:
+            mode = os.lstat(full).st_mode
+        except OSError:
+            continue  # deleted but still in git's index
+        if stat.S_ISLNK(mode):
             try:
-                target = full.resolve(strict=True)
+                target = Path(full).resolve(strict=True)
             except (OSError, RuntimeError):
                 candidates.append(Candidate(rel, "symlink-broken"))
                 continue
             if not target.is_relative_to(root):
                 candidates.append(Candidate(rel, "symlink-outside"))
                 continue
-        elif not full.is_file():
-            continue  # deleted but still in the index, or a submodule
+        elif not stat.S_ISREG(mode):
+            continue  # a submodule or a special file
         candidates.append(Candidate(rel))
     return candidates
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from qmslint.model import Field, Position, ReadProblem
@@ -254,6 +255,7 @@ def alias_table(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=4096)
 def normalise_key(key: str) -> str:
     return re.sub(r"[\s\-]+", "_", key.strip().lower())
 

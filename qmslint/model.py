@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(str, Enum):
@@ -24,15 +24,17 @@ class Severity(str, Enum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
-@dataclass(frozen=True)
-class Position:
-    """1-based line and column in a file."""
+class Position(NamedTuple):
+    """1-based line and column in a file (a tuple: made by the hundred thousand, cheaply)."""
 
     line: int
     column: int = 1
 
 
-@dataclass
+START = Position(1, 1)
+
+
+@dataclass(slots=True)
 class Field:
     """One metadata value with where it was written.
 
@@ -56,7 +58,7 @@ class ReadProblem:
 
     code: str  # e.g. "malformed-yaml", see qmslint.readers.PROBLEM_CODES
     message: str
-    position: Position = Position(1, 1)
+    position: Position = START
     key: str = ""  # stable part of the fingerprint (a field name, say)
 
 
@@ -101,7 +103,7 @@ class Device:
     id: str
     facts: dict[str, Any]
     path: str | None = None  # where it was declared
-    position: Position = Position(1, 1)
+    position: Position = START
 
     def fact(self, name: str) -> Any:
         return self.facts.get(name)

@@ -88,13 +88,15 @@ def decode(data: bytes, problems: list[ReadProblem]) -> str:
 def fields_from_mapping(loaded: yamlsafe.Loaded, source: str) -> dict[str, Field]:
     """One Field per top-level key, positioned at the key, with the position of each item."""
     result: dict[str, Field] = {}
+    positions = loaded.positions
     for key, value in loaded.value.items():
-        key_position = loaded.positions.get((key, yamlsafe.KEY), loaded.position)
-        items: dict = {}
+        key_position = positions.get((key, yamlsafe.KEY), loaded.position)
         if isinstance(value, list):
-            items = {i: loaded.positions[(key, i)] for i in range(len(value))}
+            items = {i: positions[(key, i)] for i in range(len(value))}
         elif isinstance(value, dict):
-            items = {k: loaded.positions.get((key, k, yamlsafe.KEY)) for k in value}
+            items = {k: positions.get((key, k, yamlsafe.KEY)) for k in value}
+        else:
+            items = {}
         result[key] = Field(key, value, key_position, source, items)
     return result
 

@@ -7,6 +7,7 @@ id, so that a duplicate or missing id is a finding and never a silent skip.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -149,11 +150,9 @@ def build(
     repo = Repository(root=root, config=config, catalogues=catalogues)
     aliases = alias_table(config.fields)
     paths = {candidate.path for candidate in candidates}
-    for candidate in candidates:
-        if _has_sidecar(candidate.path, paths):
-            continue  # the sidecar stands for the binary document
-        document = read_document(root, candidate, readers, aliases, config, paths)
-        repo.documents.append(document)
+    # a sidecar stands for its binary document
+    wanted = [c for c in candidates if not _has_sidecar(c.path, paths)]
+    repo.documents = [read_document(root, c, readers, aliases, config, paths) for c in wanted]
     for document in repo.documents:
         repo.citations[document.path] = _citations(repo, document)
         if document.id:
@@ -210,7 +209,7 @@ def read_document(
         )
         return document
     try:
-        with open(root / rel, "rb") as handle:
+        with open(os.path.join(root, rel), "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         document.problems.append(ReadProblem("unreadable", f"cannot read: {exc.strerror}"))

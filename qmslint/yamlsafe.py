@@ -12,12 +12,14 @@ import datetime as dt
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from qmslint import fastyaml
 from qmslint.model import Position
 
 try:  # the C parser (ruamel.yaml.clib) when installed
@@ -30,7 +32,7 @@ _PURE = YAML(typ="safe", pure=True)
 
 MAX_NODES = 20_000  # more values than any front matter has; bounds alias bombs
 MAX_DEPTH = 64
-KEY = "<key>"  # positions[(*path, key, KEY)] is where the key itself is written
+KEY = fastyaml.KEY  # positions[(*path, key, KEY)] is where the key itself is written
 
 _TIMESTAMP = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{2}):(\d{2})(?:\.\d*)?)?"
@@ -56,12 +58,19 @@ class Loaded:
     positions: dict[tuple, Position] = field(default_factory=dict)
 
 
-def load(text: str, line_offset: int = 0) -> Loaded | None:
+def load(text: str, line_offset: int = 0, fast: bool = True) -> Loaded | None:
     """Load one YAML document. Returns None for an empty document.
 
     `line_offset` is added to every line so that front matter positions are file positions.
     Raises YamlProblem for malformed YAML, duplicate keys, alias bombs and deep nesting.
     """
+    if fast:
+        try:
+            value, positions = fastyaml.load(text, line_offset, _convert_plain)
+        except fastyaml.NotSimple:
+            pass
+        else:
+            return Loaded(value, Position(line_offset + 1, 1), positions) if value else None
     try:
         node = _compose(text)
     except MarkedYAMLError as exc:
@@ -82,6 +91,18 @@ def load(text: str, line_offset: int = 0) -> Loaded | None:
     builder = _Builder(line_offset)
     value = builder.build(node, (), 0)
     return Loaded(value, _position(node.start_mark, line_offset), builder.positions)
+
+
+@lru_cache(maxsize=65536)
+def _convert_plain(text: str, quoted: bool) -> Any:
+    """A scalar of the fast path, converted exactly as `_scalar` converts a node.
+
+    Cached: statuses, types, roles and dates repeat across thousands of documents, and every
+    value it returns is immutable.
+    """
+    if quoted:
+        return text
+    return _convert(_resolve_plain(text), text)
 
 
 def _compose(text: str) -> Node | None:
@@ -204,6 +225,10 @@ def _scalar(node: ScalarNode) -> Any:
         kind = _resolve_plain(text)
     elif kind != "str":
         kind = "str" if node.style in ("'", '"', "|", ">") else kind
+    return _convert(kind, text)
+
+
+def _convert(kind: str, text: str) -> Any:
     if kind == "str":
         return text
     try:
