@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from qmslint import __version__
+from qmslint import __version__, cache
 from qmslint.engine import RunOptions, Session, exit_code, open_session, run
 from qmslint.errors import UserError
 from qmslint.formatters import Formatter
@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--statistics", action="store_true", help="count findings per rule and profile"
     )
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
 
     rules = verbs.add_parser("rules", help="list rules (of a profile)")
     _common(rules)
@@ -160,6 +161,7 @@ def _outputs(
 
 
 def _check(args: argparse.Namespace) -> int:
+    cache.configure(not args.no_cache)
     session = _session(args)
     outputs = _outputs(args, session.host.formatters())
     options = RunOptions(

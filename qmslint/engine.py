@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qmslint import __version__, plugins
+from qmslint import __version__, cache, plugins
 from qmslint import clauses as clause_ids
 from qmslint import config as config_module
 from qmslint.checks import CheckContext, CheckKind, Shared, evaluate
@@ -20,7 +20,7 @@ from qmslint.formatters import Component, Report
 from qmslint.globs import matches_any
 from qmslint.model import Finding, Severity
 from qmslint.repository import Repository, build
-from qmslint.rules import Rule, RuleSet, did_you_mean, load_pack
+from qmslint.rules import Pack, Rule, RuleSet, did_you_mean, load_pack
 from qmslint.selection import Selection
 
 DEFAULT_PROFILES = ("iso13485",)
@@ -49,12 +49,30 @@ def open_session(start: Path, config_file: Path | None = None) -> Session:
     ruleset = RuleSet()
     for info, path in host.rule_packs():
         display = f"{info.name}:{path.name}" if info.builtin else str(path)
-        ruleset.add(load_pack(path, schemas, catalogues, version=info.version, display=display))
+        ruleset.add(_load_pack(path, schemas, catalogues, info.version, display))
     for folder in config.packs:
         for path in local_pack_files(config.root, folder):
-            ruleset.add(load_pack(path, schemas, catalogues, display=_relative(path, config.root)))
+            ruleset.add(_load_pack(path, schemas, catalogues, None, _relative(path, config.root)))
     ruleset.check_profiles()
     return Session(host, config, ruleset, kinds)
+
+
+def _load_pack(
+    path: Path,
+    schemas: dict,
+    catalogues: clause_ids.Catalogues,
+    version: str | None,
+    display: str,
+) -> Pack:
+    """Load a pack, from the cache when neither the file nor the check kinds changed."""
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read rule pack: {exc.strerror}", where=display) from None
+    key = cache.digest(content, str(path), display, version or "", repr(sorted(schemas.items())))
+    return cache.cached(
+        "packs", key, lambda: load_pack(path, schemas, catalogues, version=version, display=display)
+    )
 
 
 def local_pack_files(root: Path, folder: str) -> list[Path]:

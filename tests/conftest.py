@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,10 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 CORPORA = SHARED / "corpora"
 SARIF_SCHEMA = SHARED / "schemas-external" / "sarif-schema-2.1.0.json"
+
+
+# the test run keeps its pack cache to itself
+os.environ.setdefault("QMSLINT_CACHE_DIR", tempfile.mkdtemp(prefix="qmslint-cache-"))
 
 
 @pytest.fixture

@@ -1,0 +1,63 @@
+"""The pack cache: used when nothing changed, never stale, never an error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qmslint import cache
+from qmslint.testing import Qms, dump_yaml
+
+RULE = {
+    "id": "T001",
+    "title": "Forms have an owner",
+    "severity": "error",
+    "references": [],
+    "explanation": "Every form names its process owner.",
+    "fix": "Add 'owner:'.",
+    "check": {"kind": "field", "select": {"type": "form"}, "field": "owner", "present": True},
+}
+
+
+def write_pack(qms: Qms, severity: str) -> None:
+    rule = {**RULE, "severity": severity}
+    pack = {
+        "pack": "t",
+        "profiles": [{"name": "t", "title": "T", "rules": ["T001"]}],
+        "rules": [rule],
+    }
+    qms.write("rules/t.yaml", dump_yaml(pack))
+
+
+def test_a_changed_pack_is_never_served_from_the_cache(
+    qms: Qms, tmp_path_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QMSLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    qms.config(profiles=["t"], packs=["rules"], exclude=["rules/**"])
+    qms.effective("FRM-1", type="form")
+    write_pack(qms, "error")
+    assert qms.check().of("T001")[0]["severity"] == "error"
+    assert list(cache.directory().glob("packs/*.pickle"))
+    write_pack(qms, "warning")
+    assert qms.check().of("T001")[0]["severity"] == "warning"
+
+
+def test_an_unwritable_cache_is_ignored(qms: Qms, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = qms.write("not-a-dir", "x")
+    monkeypatch.setenv("QMSLINT_CACHE_DIR", str(blocker))
+    qms.config(profiles=["document-control"])
+    qms.effective("SOP-1")
+    result = qms.check("--no-cache")
+    assert result.exit_code == 0, result.stderr
+    result = qms.check()
+    assert result.exit_code == 0, result.stderr
+
+
+def test_corrupt_entries_are_recomputed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QMSLINT_CACHE_DIR", str(tmp_path))
+    key = cache.digest("x")
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / f"{key}.pickle").write_bytes(b"not a pickle")
+    assert cache.cached("demo", key, lambda: 42) == 42
+    assert cache.cached("demo", key, lambda: 0) == 42
