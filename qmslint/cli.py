@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qmslint import __version__, cache
+from qmslint import clauses as clause_ids
 from qmslint.engine import RunOptions, Session, exit_code, open_session, run
 from qmslint.errors import UserError
 from qmslint.formatters import Formatter
+from qmslint.rules import did_you_mean
 
 VERBS = ("check", "rules", "explain", "profiles")
 
@@ -222,16 +224,12 @@ def _rules(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     session = _session(args)
-    from qmslint.rules import did_you_mean
-
     rule = session.ruleset.rules.get(args.rule.upper())
     if rule is None:
         raise UserError(
             f"unknown rule {args.rule}" + did_you_mean(args.rule.upper(), session.ruleset.rules)
         )
-    catalogues = __import__("qmslint.clauses", fromlist=["shipped"]).shipped()
-    from qmslint.clauses import parse
-
+    catalogues = clause_ids.shipped()
     print(f"{rule.id}: {rule.title}")
     print(f"severity: {rule.severity.value}    pack: {rule.pack}    defined at: {rule.source}")
     print(f"profiles: {', '.join(session.ruleset.profiles_of(rule.id)) or '-'}")
@@ -242,7 +240,7 @@ def _explain(args: argparse.Namespace) -> int:
     if rule.references:
         print("\nReferences:")
         for reference in rule.references:
-            title = catalogues.title(parse(reference)) or ""
+            title = catalogues.title(clause_ids.parse(reference)) or ""
             print(f"  {reference:<22} {title}")
     if rule.unverified:
         print("\nNote: rests on a fact marked unverified in qmslint's knowledge base.")
@@ -272,8 +270,6 @@ def _profiles(args: argparse.Namespace) -> int:
         return 0
     profile = ruleset.profiles.get(args.name)
     if profile is None:
-        from qmslint.rules import did_you_mean
-
         raise UserError(
             f"unknown profile '{args.name}'" + did_you_mean(args.name, ruleset.profiles)
         )
