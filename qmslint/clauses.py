@@ -83,6 +83,8 @@ def parse(text: str, default_framework: str | None = None) -> ClauseId:
                 "'standard:' on the document or in the config"
             )
     locator = _mdr_locator(rest) if framework == "mdr" else _dotted_locator(rest)
+    if not locator and framework == "mdr":
+        raise ClauseError(f"'{raw}' is not an MDR article or annex (write e.g. 'mdr:art87.4')")
     if not locator:
         raise ClauseError(f"'{raw}' has no clause number")
     return ClauseId(framework, locator)
@@ -100,8 +102,9 @@ def parse_many(
         except ClauseError as exc:
             results.append((index, exc))
             continue
-        if _split_framework(str(value).strip().lower())[0]:
-            current = clause.framework
+        written = str(value).strip().lower()
+        if _split_framework(written)[0] and not _CANONICAL.match(written):
+            current = clause.framework  # prose such as "ISO 13485 §8.2.1, 8.2.2" carries on
         results.append((index, clause))
     return results
 

@@ -43,6 +43,11 @@ def test_framework_carries_to_the_next_item() -> None:
     assert [str(clause) for _, clause in parsed] == ["iso13485:8.2.1", "iso13485:8.2.2"]
 
 
+def test_canonical_ids_do_not_carry_their_framework_to_bare_numbers() -> None:
+    parsed = parse_many(["mdr:art87", "8.2.3"], default_framework="iso13485")
+    assert [str(clause) for _, clause in parsed] == ["mdr:art87", "iso13485:8.2.3"]
+
+
 def test_catalogues_know_valid_ids_and_reject_others() -> None:
     catalogues = shipped()
     for valid in ("iso13485:7.5.9.2", "iso9001:9.3.3", "mdr:art87.4", "cfr:803.50", "iso14971:7"):
