@@ -17,7 +17,9 @@ SARIF_SCHEMA = SHARED / "schemas-external" / "sarif-schema-2.1.0.json"
 
 
 # the test run keeps its pack cache to itself
-os.environ.setdefault("QMSLINT_CACHE_DIR", tempfile.mkdtemp(prefix="qmslint-cache-"))
+os.environ.setdefault(
+    "QMSLINT_CACHE_DIR", os.path.join(tempfile.gettempdir(), "qmslint-test-cache")
+)
 
 
 @pytest.fixture
