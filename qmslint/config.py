@@ -7,7 +7,6 @@ upward that has one, stopping at the git root. That folder is the repository roo
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from qmslint import validation, yamlsafe
 from qmslint.errors import UserError
+from qmslint.gitutil import git_root
 from qmslint.model import Position
 
 if sys.version_info >= (3, 11):
@@ -97,23 +97,6 @@ class Config:
             return self.source.relative_to(self.root).as_posix()
         except ValueError:
             return str(self.source)
-
-
-def git_root(start: Path) -> Path | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=start,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return (
-        Path(out.stdout.strip()).resolve() if out.returncode == 0 and out.stdout.strip() else None
-    )
 
 
 def find_config(start: Path) -> tuple[Path, Path | None]:

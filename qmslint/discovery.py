@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from qmslint.gitutil import git_files
 from qmslint.globs import matches_any
 
 
@@ -26,7 +26,7 @@ class Candidate:
 
 def list_files(root: Path) -> list[str]:
     """All files under root as relative POSIX paths; git's view when root is in a work tree."""
-    from_git = _git_files(root)
+    from_git = git_files(root)
     if from_git is not None:
         return from_git
     found = []
@@ -36,23 +36,6 @@ def list_files(root: Path) -> list[str]:
         for name in files:
             found.append((rel / name).as_posix())
     return found
-
-
-def _git_files(root: Path) -> list[str] | None:
-    try:
-        out = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-            cwd=root,
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    names = out.stdout.decode("utf-8", errors="surrogateescape").split("\0")
-    return sorted({name for name in names if name})
 
 
 def discover(root: Path, include: list[str], exclude: list[str]) -> list[Candidate]:

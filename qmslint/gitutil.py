@@ -1,0 +1,32 @@
+"""The two questions qmslint asks git, through one careful subprocess call."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+def run_git(args: list[str], cwd: Path, timeout: float = 60) -> bytes | None:
+    """git's stdout, or None when git is missing, fails or `cwd` is not in a work tree."""
+    try:
+        out = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, timeout=timeout, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout if out.returncode == 0 else None
+
+
+def git_root(start: Path) -> Path | None:
+    out = run_git(["rev-parse", "--show-toplevel"], start, timeout=10)
+    top = out.decode("utf-8", errors="surrogateescape").strip() if out else ""
+    return Path(top).resolve() if top else None
+
+
+def git_files(root: Path) -> list[str] | None:
+    """Tracked and untracked files below root, minus what git ignores (relative POSIX paths)."""
+    out = run_git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], root)
+    if out is None:
+        return None
+    names = out.decode("utf-8", errors="surrogateescape").split("\0")
+    return sorted({name for name in names if name})
