@@ -20,7 +20,7 @@ from qmslint.errors import UserError
 from qmslint.formatters import Formatter
 from qmslint.rules import did_you_mean
 
-VERBS = ("check", "rules", "explain", "profiles")
+VERBS = ("check", "rules", "explain", "profiles", "validate-pack", "baseline")
 
 
 def _csv(value: str) -> list[str]:
@@ -73,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    check.add_argument(
+        "--no-suppressions",
+        action="store_true",
+        help="audit mode: ignore waivers and the baseline, as if there were none",
+    )
+    check.add_argument(
+        "--baseline", type=Path, default=None, help="baseline file (default .qmslint-baseline.yaml)"
+    )
 
     rules = verbs.add_parser("rules", help="list rules (of a profile)")
     _common(rules)
@@ -82,6 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
     profiles = verbs.add_parser("profiles", help="list profiles, or the rules of one")
     profiles.add_argument("name", nargs="?")
     _common(profiles, profiles=False)
+    validate = verbs.add_parser("validate-pack", help="check a rule pack without running it")
+    validate.add_argument("pack", type=Path, help="a pack file, or a folder of pack files")
+    _common(validate, profiles=False)
+    record = verbs.add_parser("baseline", help="record today's findings so that only new ones fail")
+    _common(record)
+    record.add_argument(
+        "--baseline", type=Path, default=None, help="file to write (default .qmslint-baseline.yaml)"
+    )
+    record.add_argument("--today", type=_date, default=None, help="date for date rules")
+    record.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     return parser
 
 
@@ -106,9 +124,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.version:
             return _version()
-        return {"check": _check, "rules": _rules, "explain": _explain, "profiles": _profiles}[
-            args.verb
-        ](args)
+        return {
+            "check": _check,
+            "rules": _rules,
+            "explain": _explain,
+            "profiles": _profiles,
+            "validate-pack": _validate_pack,
+            "baseline": _baseline,
+        }[args.verb](args)
     except UserError as exc:
         print(f"qmslint: error: {exc}", file=sys.stderr)
         return 2
@@ -137,7 +160,8 @@ def _version() -> int:
     for plugin in session.host.plugins:
         print(f"  plugin {plugin.name} {plugin.version}{' (built-in)' if plugin.builtin else ''}")
     for pack in session.ruleset.packs:
-        print(f"  pack {pack.name} {pack.version}")
+        origin = "" if pack.origin == "built-in" else f" ({pack.origin}: {pack.path})"
+        print(f"  pack {pack.name} {pack.version}{origin}")
     for problem in session.problems:
         print(f"  {problem}")
     return 2 if session.problems else 0
@@ -174,6 +198,8 @@ def _check(args: argparse.Namespace) -> int:
         ignore=args.ignore,
         today=args.today,
         statistics=args.statistics,
+        no_suppressions=args.no_suppressions,
+        baseline=args.baseline,
     )
     outcome = run(session, options)
     for formatter, file in outputs:
@@ -278,4 +304,54 @@ def _profiles(args: argparse.Namespace) -> int:
         print(profile.description)
     for rule_id, rule in ruleset.resolve([args.name]).items():
         print(f"  {rule_id:<8} {rule.severity.value:<7} {rule.title}")
+    return 0
+
+def _validate_pack(args: argparse.Namespace) -> int:
+    """`qmslint validate-pack PATH`: every problem as `file:line:col: message`; exit 2 if any."""
+    from qmslint import config as config_module
+    from qmslint import packs, plugins
+
+    host = plugins.load()
+    config = config_module.load(Path.cwd(), args.config)
+    result = packs.validate(args.pack, host, config)
+    for error in result.errors:
+        print(f"qmslint: error: {error}", file=sys.stderr)
+    if result.errors:
+        return 2
+    for note in result.notes:
+        print(note)
+    for pack in result.packs:
+        extends = {
+            profile.name: f" (extends {', '.join(profile.extends)})" if profile.extends else ""
+            for profile in pack.profiles
+        }
+        profiles = ", ".join(f"{name}{text}" for name, text in extends.items()) or "none"
+        print(
+            f"{pack.path}: ok: pack {pack.name} {pack.version}, {len(pack.rules)} rules, "
+            f"profiles: {profiles}"
+        )
+    return 0
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    """`qmslint baseline`: record the findings of a full run (waivers still apply)."""
+    from qmslint import baseline, waivers
+
+    cache.configure(not args.no_cache)
+    session = _session(args)
+    options = RunOptions(profiles=args.profiles, today=args.today, use_baseline=False)
+    outcome = run(session, options)
+    for error in outcome.errors:
+        print(f"qmslint: error: {error}", file=sys.stderr)
+    if outcome.errors:
+        return 2
+    config = session.config
+    path = baseline.locate(config, args.baseline) or config.root / baseline.DEFAULT_NAME
+    never = {rule_id for rule_id, rule in outcome.rules.items() if rule.kind == waivers.CHECK.name}
+    accepted = [f for f in outcome.report.active if f.rule not in never]
+    report = outcome.report
+    baseline.write(path, baseline.render(accepted, report.today, report.profiles))
+    rules = len({f.rule for f in accepted})
+    shown = baseline.display(path, config.root)
+    print(f"qmslint: recorded {len(accepted)} findings of {rules} rules in {shown}")
     return 0

@@ -87,6 +87,9 @@ class Config:
     fail_on: str = "error"
     packs: list[str] = field(default_factory=list)
     waivers: list[dict[str, Any]] = field(default_factory=list)
+    waiver_max_days: int | None = None  # how far ahead a waiver's expiry may lie
+    baseline: str | None = None  # the baseline file (default .qmslint-baseline.yaml if present)
+    positions: dict[tuple, Position] = field(default_factory=dict)  # of every key and item
     today: dt.date = field(default_factory=dt.date.today)
 
     @property
@@ -190,6 +193,8 @@ def _build(
         "fail_on",
         "packs",
         "waivers",
+        "waiver_max_days",
+        "baseline",
     )
     for key in plain:
         if key in data:
@@ -202,6 +207,7 @@ def _build(
     config.include += list(data.get("extend_include", []))
     config.include += [pattern for pattern in config.records if pattern not in config.include]
     config.devices = list(data.get("devices", []))
+    config.positions = positions
     config.device_positions = [
         positions.get(("devices", i), Position(1, 1)) for i in range(len(config.devices))
     ]

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qmslint import __version__, cache, plugins
+from qmslint import __version__, baseline, packs, plugins, waivers
 from qmslint import clauses as clause_ids
 from qmslint import config as config_module
 from qmslint.checks import CheckContext, CheckKind, Shared, evaluate
@@ -20,7 +20,7 @@ from qmslint.formatters import Component, Report
 from qmslint.globs import matches_any
 from qmslint.model import Finding, Severity
 from qmslint.repository import Repository, build
-from qmslint.rules import Pack, Rule, RuleSet, did_you_mean, load_pack
+from qmslint.rules import Rule, RuleSet, did_you_mean
 from qmslint.selection import Selection
 
 DEFAULT_PROFILES = ("iso13485",)
@@ -45,53 +45,8 @@ def open_session(start: Path, config_file: Path | None = None) -> Session:
     config = config_module.load(start, config_file)
     kinds = host.check_kinds()
     schemas = {name: kind.options_schema for name, kind in kinds.items()}
-    catalogues = clause_ids.shipped()
-    ruleset = RuleSet()
-    for info, path in host.rule_packs():
-        display = f"{info.name}:{path.name}" if info.builtin else str(path)
-        ruleset.add(_load_pack(path, schemas, catalogues, info.version, display))
-    for folder in config.packs:
-        for path in local_pack_files(config.root, folder):
-            ruleset.add(_load_pack(path, schemas, catalogues, None, _relative(path, config.root)))
-    ruleset.check_profiles()
+    ruleset = packs.load_ruleset(host, config, schemas, clause_ids.shipped())
     return Session(host, config, ruleset, kinds)
-
-
-def _load_pack(
-    path: Path,
-    schemas: dict,
-    catalogues: clause_ids.Catalogues,
-    version: str | None,
-    display: str,
-) -> Pack:
-    """Load a pack, from the cache when neither the file nor the check kinds changed."""
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read rule pack: {exc.strerror}", where=display) from None
-    key = cache.digest(content, str(path), display, version or "", repr(sorted(schemas.items())))
-    return cache.cached(
-        "packs", key, lambda: load_pack(path, schemas, catalogues, version=version, display=display)
-    )
-
-
-def local_pack_files(root: Path, folder: str) -> list[Path]:
-    path = (root / folder).resolve()
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise UserError(f"rule pack folder '{folder}' does not exist", where="config: packs")
-    files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-    if not files:
-        raise UserError(f"rule pack folder '{folder}' holds no .yaml pack", where="config: packs")
-    return files
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @dataclass
@@ -103,6 +58,9 @@ class RunOptions:
     ignore: Sequence[str] = ()
     today: dt.date | None = None
     statistics: bool = False
+    no_suppressions: bool = False  # audit mode: waivers and baseline are ignored
+    baseline: Path | None = None  # `--baseline FILE`; else the config's, else the default file
+    use_baseline: bool = True  # `qmslint baseline` records findings without the old baseline
 
 
 @dataclass
@@ -124,6 +82,8 @@ def active_rules(session: Session, options: RunOptions) -> tuple[list[str], dict
                 hint="`qmslint profiles` lists them",
             )
     chosen = session.ruleset.resolve(profiles)
+    for rule_id in packs.unclaimed_rules(session.ruleset):  # a company pack's profile-less rules
+        chosen.setdefault(rule_id, session.ruleset.rules[rule_id])
     selection = Selection(
         select=options.select if options.select is not None else config.select,
         extend_select=[*config.extend_select, *options.extend_select],
@@ -161,8 +121,10 @@ def run(session: Session, options: RunOptions) -> Outcome:
             findings.extend(kind.function(CheckContext(shared, rule)))
         except Exception as exc:  # a check function's bug is reported by name, the run goes on
             errors.append(f"check '{rule.kind}' failed on rule {rule.id}: {exc!r}")
-    findings = _limit(findings, config, options.paths)
     findings = [f for f in findings if not _ignored_for_path(f, config.per_path_ignores)]
+    if not options.no_suppressions:  # before _limit: "unused waiver" needs every finding
+        findings = _suppress(session, options, repo, rules, findings, today)
+    findings = _limit(findings, config, options.paths)
     findings.sort(key=Finding.sort_key)
     report = Report(
         tool_version=__version__,
@@ -180,6 +142,27 @@ def run(session: Session, options: RunOptions) -> Outcome:
     )
     errors += [str(problem) for problem in session.problems]
     return Outcome(report, repo, rules, errors)
+
+
+def _suppress(
+    session: Session,
+    options: RunOptions,
+    repo: Repository,
+    rules: dict[str, Rule],
+    findings: list[Finding],
+    today: dt.date,
+) -> list[Finding]:
+    """Waivers first (they carry a justification), then the baseline for what is left."""
+    known = session.ruleset.rules
+    findings = waivers.apply(findings, repo, session.config, known, rules, today)
+    if options.use_baseline:
+        config = session.config
+        path = baseline.locate(config, options.baseline, must_exist=True)
+        if path is not None:
+            recorded = baseline.load(path, baseline.display(path, config.root))
+            never = [rule_id for rule_id, rule in known.items() if rule.kind == waivers.CHECK.name]
+            baseline.apply(findings, recorded, never)
+    return findings
 
 
 def _limit(
@@ -206,7 +189,10 @@ def _limit(
     return [
         f
         for f in findings
-        if f.path is None or f.path in files or any(f.path.startswith(d) for d in folders)
+        if f.path is None
+        or f.path in files
+        or f.path == config.source_name  # findings about the config's own waivers
+        or any(f.path.startswith(d) for d in folders)
     ]
 
 

@@ -64,6 +64,7 @@ class Pack:
     description: str = ""
     rules: list[Rule] = field(default_factory=list)
     profiles: list[Profile] = field(default_factory=list)
+    origin: str = "built-in"  # or "plugin" (an installed distribution) or "local" (config folder)
 
 
 @dataclass

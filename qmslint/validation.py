@@ -24,7 +24,11 @@ def _validator(name: str) -> jsonschema.protocols.Validator:
     """A validator for `file.json` or for a definition inside it, `file.json#name`."""
     file_name, _, definition = name.partition("#")
     root = load_schema(file_name)
-    schema = root["$defs"][definition] if definition else root
+    schema = root
+    if definition:  # keep the root's $defs so that the definition's own $refs resolve
+        schema = {"$defs": root["$defs"], "$ref": f"#/$defs/{definition}"}
+        if "$schema" in root:
+            schema["$schema"] = root["$schema"]
     cls = jsonschema.validators.validator_for(root)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
