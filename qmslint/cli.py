@@ -176,6 +176,12 @@ def _outputs(
         wanted.append((name, Path(file) if file else None))
     if args.format or args.output or not wanted:
         wanted.insert(0, (args.format or "text", args.output))
+    to_stdout = [name for name, file in wanted if file is None]
+    if len(to_stdout) > 1:
+        raise UserError(
+            f"{' and '.join(to_stdout)} would both go to standard output: "
+            "give all but one a file (-o FORMAT:FILE)"
+        )
     chosen = []
     for name, file in wanted:
         if name not in formatters:
@@ -305,6 +311,7 @@ def _profiles(args: argparse.Namespace) -> int:
     for rule_id, rule in ruleset.resolve([args.name]).items():
         print(f"  {rule_id:<8} {rule.severity.value:<7} {rule.title}")
     return 0
+
 
 def _validate_pack(args: argparse.Namespace) -> int:
     """`qmslint validate-pack PATH`: every problem as `file:line:col: message`; exit 2 if any."""

@@ -17,11 +17,12 @@ from qmslint.checks import CheckContext, CheckKind, Shared, evaluate
 from qmslint.discovery import discover, is_selected
 from qmslint.errors import UserError
 from qmslint.formatters import Component, Report
+from qmslint.formatters.anchor import repository_anchor
 from qmslint.globs import matches_any
 from qmslint.model import Finding, Severity
 from qmslint.repository import Repository, build
 from qmslint.rules import Rule, RuleSet, did_you_mean
-from qmslint.selection import Selection
+from qmslint.selection import Selection, check_entries, resolve
 
 DEFAULT_PROFILES = ("iso13485",)
 
@@ -84,12 +85,14 @@ def active_rules(session: Session, options: RunOptions) -> tuple[list[str], dict
     chosen = session.ruleset.resolve(profiles)
     for rule_id in packs.unclaimed_rules(session.ruleset):  # a company pack's profile-less rules
         chosen.setdefault(rule_id, session.ruleset.rules[rule_id])
-    selection = Selection(
-        select=options.select if options.select is not None else config.select,
-        extend_select=[*config.extend_select, *options.extend_select],
-        ignore=[*config.ignore, *options.ignore],
-    )
-    rules = selection.apply(chosen, session.ruleset.rules)
+    known = session.ruleset.rules
+    layers = [  # as in ruff: the command line's options apply on top of the config's
+        Selection(config.select, config.extend_select, config.ignore, where=config.source_name),
+        Selection(options.select, options.extend_select, options.ignore),
+    ]
+    rules = resolve(layers, chosen, known)
+    for pattern, prefixes in config.per_path_ignores.items():
+        check_entries(f"per_path_ignores {pattern!r}", prefixes, known, config.source_name)
     for rule_id, level in config.severity.items():
         if rule_id not in session.ruleset.rules:
             raise UserError(
@@ -136,6 +139,7 @@ def run(session: Session, options: RunOptions) -> Outcome:
         rules=rules,
         findings=findings,
         statistics=options.statistics,
+        anchor=repository_anchor(config.root, config.source, repo.documents),
         rule_profiles={rule_id: session.ruleset.profiles_of(rule_id) for rule_id in rules}
         if options.statistics
         else {},
@@ -184,8 +188,11 @@ def _limit(
             if rel == ".":
                 return list(findings)
             folders.append(rel.rstrip("/") + "/")
+        elif config.source is not None and full == config.source.resolve():
+            return list(findings)  # a changed config can change every document's findings
         elif is_selected(rel, config.include, config.exclude):
             files.add(rel)
+            files.update(f"{rel}{suffix}" for suffix in (".yaml", ".yml"))  # a binary's sidecar
     return [
         f
         for f in findings
@@ -201,7 +208,7 @@ def _ignored_for_path(finding: Finding, per_path: dict[str, list[str]]) -> bool:
         return False
     return any(
         matches_any(finding.path, [pattern])
-        and any(finding.rule.startswith(prefix) for prefix in prefixes)
+        and any(p.upper() == "ALL" or finding.rule.startswith(p.upper()) for p in prefixes)
         for pattern, prefixes in per_path.items()
     )
 

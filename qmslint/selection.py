@@ -1,14 +1,24 @@
 """`--select`, `--extend-select` and `--ignore` with ruff's semantics.
 
-Each option holds rule ids or prefixes (`MDR`, `DC0`, `ISO101`). For every rule the most
-specific (longest) matching entry decides; on a tie `ignore` wins. Without `--select`, the rules of
-the active profiles are selected. An entry that matches no rule is a mistake, reported with a
-"did you mean".
+Each option holds rule ids or prefixes (`MDR`, `DC0`, `ISO101`; case does not matter). Options
+come in layers, the config first and then the command line, each applied on top of the rules
+chosen so far (at the start: the active profiles' rules):
+
+- within a layer, for every rule the most specific (longest) matching entry of `select`,
+  `extend_select` and `ignore` decides; on a tie `ignore` wins;
+- a layer with `select` starts afresh: only what it selects (minus what it ignores) remains. So
+  `--select DC012` on the command line runs DC012 even if the config ignores it, as in ruff;
+- a layer without `select` adds what `extend_select` names and removes what `ignore` names.
+
+`ALL` in `select` or `extend_select` means every rule of the active profiles; in `ignore` it
+means every rule. A prefix may also select a rule of a loaded pack outside the active profiles.
+An entry that matches no rule is a mistake, reported with a "did you mean".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from qmslint.errors import UserError
@@ -19,47 +29,77 @@ ALL = "ALL"
 
 @dataclass
 class Selection:
+    """One layer of options; `where` names it in errors (empty: the command line)."""
+
     select: Sequence[str] | None
     extend_select: Sequence[str]
     ignore: Sequence[str]
+    where: str = ""
 
     def apply(self, chosen: Mapping[str, Rule], known: Mapping[str, Rule]) -> dict[str, Rule]:
         """`chosen`: the active profiles' rules; `known`: every loaded rule."""
-        for option, entries in (
-            ("--select", self.select or ()),
-            ("--extend-select", self.extend_select),
-            ("--ignore", self.ignore),
-        ):
-            for entry in entries:
-                if entry != ALL and not any(rule_id.startswith(entry) for rule_id in known):
-                    raise UserError(
-                        f"{option} {entry}: no rule id starts with '{entry}'"
-                        + did_you_mean(entry, known),
-                        hint="`qmslint rules` lists them",
-                    )
-        result: dict[str, Rule] = {}
-        for rule_id, rule in known.items():
+        return resolve([self], chosen, known)
+
+
+def resolve(
+    layers: Sequence[Selection], chosen: Mapping[str, Rule], known: Mapping[str, Rule]
+) -> dict[str, Rule]:
+    enabled = set(chosen)
+    for layer in layers:
+        select = _normal(layer.select) if layer.select is not None else None
+        extend, ignore = _normal(layer.extend_select), _normal(layer.ignore)
+        for option, entries in (("select", select), ("extend-select", extend), ("ignore", ignore)):
+            label = option.replace("-", "_") if layer.where else f"--{option}"
+            check_entries(label, entries or (), known, layer.where)
+        updates: dict[str, bool] = {}
+        for rule_id in known:
             in_profile = rule_id in chosen
-            selected = (
-                _longest(rule_id, self.select)
-                if self.select is not None
-                else (0 if in_profile else -1)
+            selected = max(
+                _longest(rule_id, select or (), in_profile), _longest(rule_id, extend, in_profile)
             )
-            selected = max(selected, _longest(rule_id, self.extend_select))
-            if selected < 0 or _longest(rule_id, self.ignore) >= selected:
-                continue
-            if self.select is not None and not in_profile and selected == 0:
-                continue  # `ALL` means all rules of the active profiles
-            result[rule_id] = chosen.get(rule_id, rule)
-        return result
+            ignored = _longest(rule_id, ignore, True)
+            if selected >= 0 or ignored >= 0:
+                updates[rule_id] = selected > ignored
+        if select is not None:
+            enabled = {rule_id for rule_id, on in updates.items() if on}
+        else:
+            for rule_id, on in updates.items():
+                (enabled.add if on else enabled.discard)(rule_id)
+    return {rule_id: chosen.get(rule_id, known[rule_id]) for rule_id in known if rule_id in enabled}
 
 
-def _longest(rule_id: str, entries: Sequence[str]) -> int:
+def check_entries(
+    label: str, entries: Iterable[str], known: Mapping[str, Rule], where: str = ""
+) -> None:
+    """Every entry must be `ALL` or a prefix of some rule id; `label` names the option."""
+    for entry in _normal(entries):
+        if entry != ALL and not any(rule_id.startswith(entry) for rule_id in known):
+            raise UserError(
+                f"{label}: {entry}: no rule id starts with '{entry}'"
+                + did_you_mean(entry, _candidates(known)),
+                where=where or None,
+                hint="`qmslint rules` lists them",
+            )
+
+
+def _normal(entries: Iterable[str]) -> list[str]:
+    return [entry.strip().upper() for entry in entries if entry.strip()]
+
+
+def _candidates(known: Iterable[str]) -> list[str]:
+    """Rule ids and their letter prefixes (`MDR`, `DC`), for "did you mean"."""
+    ids = list(known)
+    prefixes = {match.group() for rule_id in ids if (match := re.match(r"[A-Z]+", rule_id))}
+    return [*sorted(prefixes), *ids]
+
+
+def _longest(rule_id: str, entries: Sequence[str], all_matches: bool) -> int:
     """Length of the longest entry that is a prefix of the rule id (`ALL` counts as 0), or -1."""
     best = -1
     for entry in entries:
         if entry == ALL:
-            best = max(best, 0)
+            if all_matches:
+                best = max(best, 0)
         elif rule_id.startswith(entry):
             best = max(best, len(entry))
     return best

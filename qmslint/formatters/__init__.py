@@ -25,6 +25,15 @@ class Component:
     version: str
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """Where formats that need a file for every result (SARIF for GitHub code scanning, GitLab
+    Code Quality) put repository-level findings: see `qmslint.formatters.anchor`."""
+
+    path: str
+    line: int = 1
+
+
 @dataclass
 class Report:
     tool_version: str
@@ -38,6 +47,7 @@ class Report:
     statistics: bool = False
     color: bool = False
     rule_profiles: dict[str, list[str]] = field(default_factory=dict)
+    anchor: Anchor | None = None  # repository-level findings' file in SARIF and Code Quality
 
     @property
     def active(self) -> list[Finding]:
@@ -63,7 +73,21 @@ class Formatter(Protocol):
 
 
 def builtin_formatters() -> list[Formatter]:
+    from qmslint.formatters.github import GithubFormatter
+    from qmslint.formatters.gitlab import GitlabFormatter
     from qmslint.formatters.json_format import JsonFormatter
+    from qmslint.formatters.junit import JunitFormatter
+    from qmslint.formatters.markdown import MarkdownFormatter
+    from qmslint.formatters.sarif import SarifAuditFormatter, SarifFormatter
     from qmslint.formatters.text import TextFormatter
 
-    return [TextFormatter(), JsonFormatter()]
+    return [
+        TextFormatter(),
+        JsonFormatter(),
+        SarifFormatter(),
+        SarifAuditFormatter(),
+        JunitFormatter(),
+        GithubFormatter(),
+        GitlabFormatter(),
+        MarkdownFormatter(),
+    ]

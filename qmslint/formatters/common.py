@@ -1,0 +1,29 @@
+"""Small pieces several CI formats share."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+
+from qmslint.model import Finding
+
+
+def unique_fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """Each finding's fingerprint, made unique within the report.
+
+    `Finding.fingerprint` is rule + document + subject, never the line, so it survives edits
+    elsewhere in the file. Two findings can still share it (the same rule twice about the same
+    subject); GitLab then shows only the first and GitHub merges them into one alert, so every
+    repeat after the first gets the fingerprint hashed with its occurrence number.
+    """
+    seen: Counter[str] = Counter()
+    result = []
+    for finding in findings:
+        base = finding.fingerprint
+        count = seen[base]
+        seen[base] += 1
+        if count:
+            base = hashlib.sha256(f"{base}\0{count}".encode()).hexdigest()[:32]
+        result.append(base)
+    return result
