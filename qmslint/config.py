@@ -7,12 +7,13 @@ upward that has one, stopping at the git root. That folder is the repository roo
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qmslint import validation, yamlsafe
+from qmslint import tomlpos, validation, yamlsafe
 from qmslint.errors import UserError
 from qmslint.gitutil import git_root
 from qmslint.model import Position
@@ -123,7 +124,11 @@ def _has_tool_section(pyproject: Path) -> bool:
         text = pyproject.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return "[tool.qmslint" in text
+    try:  # `[tool.qmslint]`, `[tool.qmslint.severity]` or dotted `tool.qmslint.x = …`
+        tool = tomllib.loads(text).get("tool")
+        return isinstance(tool, dict) and "qmslint" in tool
+    except tomllib.TOMLDecodeError:
+        return "tool.qmslint" in text  # broken TOML that means us: load() names the mistake
 
 
 def load(start: Path, explicit: Path | None = None) -> Config:
@@ -156,8 +161,13 @@ def _read(source: Path) -> tuple[dict[str, Any], dict[tuple, Position]]:
         try:
             data = tomllib.loads(text).get("tool", {}).get("qmslint", {})
         except tomllib.TOMLDecodeError as exc:
-            raise UserError(f"invalid TOML: {exc}", where=str(source)) from None
-        return data, {}
+            at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+            where = f"{source}:{at.group(1)}:{at.group(2)}" if at else str(source)
+            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+            raise UserError(f"invalid TOML: {message}", where=where) from None
+        if not isinstance(data, dict):
+            raise UserError("[tool.qmslint] must be a table of settings", where=str(source))
+        return data, tomlpos.positions(text)
     try:
         loaded = yamlsafe.load(text.replace("\r\n", "\n"))
     except yamlsafe.YamlProblem as problem:
