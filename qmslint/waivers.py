@@ -121,18 +121,19 @@ def from_config(config: Config, rules: Mapping[str, Rule]) -> list[Waiver]:
 
     What the schema cannot tell, an impossible date or an unknown rule id, is a config error too.
     """
-    positions = getattr(config, "positions", {}) or {}
-    file = config.source_name
+    positions = config.positions
+    file = config.source_name  # where findings point: repository-relative
+    shown = str(config.source) if config.source else file  # errors name it as config errors do
     found = []
     for index, entry in enumerate(config.waivers):
         position = positions.get(("waivers", index))
-        where = f"{file}:{position.line}:{position.column}" if position else f"{file}: waivers"
+        where = f"{shown}:{position.line}:{position.column}" if position else f"{shown}: waivers"
         expires = _date(entry["expires"])
         if expires is None:
             at = positions.get(("waivers", index, "expires"), position)
             raise UserError(
                 f"waivers.{index}.expires: '{entry['expires']}' is not a date",
-                where=f"{file}:{at.line}:{at.column}" if at else where,
+                where=f"{shown}:{at.line}:{at.column}" if at else where,
                 hint="write it as YYYY-MM-DD",
             )
         problem = _rule_problem(entry["rule"], rules)
@@ -236,7 +237,7 @@ def apply(
     from_cfg = from_config(config, known)
     from_docs, malformed = from_documents(repo, known)
     reporters = _reporters(active)
-    max_days = getattr(config, "waiver_max_days", None)
+    max_days = config.waiver_max_days
     remaining = list(findings)
     waiver_rules = {rule_id for rule_id, rule in known.items() if rule.kind == CHECK.name}
     extra: list[Finding] = []
