@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--statistics", action="store_true", help="count findings per rule and profile"
     )
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    check.add_argument(
+        "--show-suppressed",
+        action="store_true",
+        help="text: also list suppressed findings, with their justification",
+    )
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     check.add_argument(
         "--no-suppressions",
@@ -211,6 +216,7 @@ def _check(args: argparse.Namespace) -> int:
     for formatter, file in outputs:
         report = outcome.report
         report.color = file is None and formatter.name == "text" and _colour_wanted()
+        report.show_suppressed = args.show_suppressed
         text = formatter.render(report)
         if args.quiet and formatter.name == "text":
             text = "".join(line + "\n" for line in text.splitlines()[:-1])

@@ -131,10 +131,13 @@ def test_no_suppressions_shows_the_run_as_if_there_were_none(qms: Qms) -> None:
     assert {f["rule"] for f in result.findings} == {"DC013"}  # no WV001 either
 
 
-def test_text_output_marks_suppressed_findings(qms: Qms) -> None:
+def test_text_counts_suppressed_findings_and_lists_them_with_a_flag(qms: Qms) -> None:
     broken_reference(qms, waivers=[waiver(document="SOP-1")])
-    text = qms.run("check", "--today", "2026-11-21").stdout
-    assert text.splitlines()[-1].startswith("0 errors, 0 warnings, 0 info, 1 suppressed")
+    [summary] = qms.run("check", "--today", "2026-11-21").stdout.splitlines()
+    assert summary.startswith("0 errors, 0 warnings, 0 info, 1 suppressed")
+    listed = qms.run("check", "--today", "2026-11-21", "--show-suppressed").stdout.splitlines()
+    assert listed[0].startswith("qms/SOP-1.md:") and " DC013 error " in listed[0]
+    assert listed[0].endswith("(suppressed: SOP-9 is being written under change request CR-12.)")
 
 
 @pytest.mark.parametrize(

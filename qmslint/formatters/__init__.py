@@ -48,6 +48,7 @@ class Report:
     color: bool = False
     rule_profiles: dict[str, list[str]] = field(default_factory=dict)
     anchor: Anchor | None = None  # repository-level findings' file in SARIF and Code Quality
+    show_suppressed: bool = True  # text lists suppressed findings (the CLI: --show-suppressed)
 
     @property
     def active(self) -> list[Finding]:

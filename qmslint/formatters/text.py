@@ -45,12 +45,13 @@ class TextFormatter:
 
     def render(self, report: Report) -> str:
         lines: list[str] = []
+        shown = report.findings if report.show_suppressed else report.active
         if report.color:
-            for path, group in groupby(report.findings, key=lambda f: f.path):
+            for path, group in groupby(shown, key=lambda f: f.path):
                 lines.append(f"{_BOLD}{path or REPOSITORY}{_RESET}")
                 lines += ["  " + _line(f, True, with_path=path is None) for f in group]
         else:
-            lines += [_line(f, False) for f in report.findings]
+            lines += [_line(f, False) for f in shown]
         if report.statistics:
             lines += ["", *statistics(report)]
         lines.append(summary_line(report))
