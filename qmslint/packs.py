@@ -27,6 +27,7 @@ from qmslint.errors import UserError
 from qmslint.rules import Pack, RuleSet, load_pack
 
 BUILTIN, PLUGIN, LOCAL = "built-in", "plugin", "local"
+NO_VERSION = "(no version: its distribution's, or a content hash for a local folder)"
 
 
 def load_ruleset(
@@ -189,7 +190,7 @@ def validate(target: Path, host: plugins.Host, config: Config | None) -> Validat
         return result
     try:
         for path in files:
-            pack = load_pack(path, schemas, catalogues, version=None, display=str(path))
+            pack = load_pack(path, schemas, catalogues, version=NO_VERSION, display=str(path))
             result.packs.append(pack)
         names = [pack.name for pack in result.packs]
         ruleset = load_ruleset(
