@@ -238,8 +238,9 @@ def apply(
     from_docs, malformed = from_documents(repo, known)
     reporters = _reporters(active)
     max_days = config.waiver_max_days
-    remaining = list(findings)
-    waiver_rules = {rule_id for rule_id, rule in known.items() if rule.kind == CHECK.name}
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in findings:  # a waiver names one rule: look only at that rule's findings
+        by_rule.setdefault(finding.rule, []).append(finding)
     extra: list[Finding] = []
     for waiver in [*from_cfg, *from_docs]:
         if waiver.expires < today:
@@ -263,8 +264,8 @@ def apply(
             )
             continue
         used = False
-        for finding in remaining:
-            if finding.rule in waiver_rules or not waiver.matches(finding):
+        for finding in by_rule.get(waiver.rule, ()):
+            if not waiver.matches(finding):
                 continue
             used = True
             if finding.suppressed is None:
@@ -281,7 +282,7 @@ def apply(
         extra += _report_at(
             reporters, "invalid", document.path, document.id, position, message, key
         )
-    return [*remaining, *extra]
+    return [*findings, *extra]
 
 
 def _reporters(active: Mapping[str, Rule]) -> dict[str, list[Rule]]:
