@@ -135,7 +135,8 @@ class Finding:
     def fingerprint(self) -> str:
         """Stable across line moves: rule, document (or path) and subject, never the line."""
         anchor = self.document or self.path or "<repository>"
-        digest = hashlib.sha256(f"{self.rule}\0{anchor}\0{self.key}".encode())
+        text = f"{self.rule}\0{anchor}\0{self.key}"  # a path git gave as bytes may hold surrogates
+        digest = hashlib.sha256(text.encode("utf-8", "surrogateescape"))
         return digest.hexdigest()[:32]
 
     def sort_key(self) -> tuple:

@@ -6,6 +6,7 @@ waived finding."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -473,3 +474,24 @@ def test_markdown_when_clean(qms: Qms) -> None:
     result = qms.run("check", "--today", TODAY, "--format", "markdown")
     assert result.exit_code == 0
     assert result.stdout.startswith("## ✅ qmslint: no findings\n")
+
+
+# ----------------------------------------------------------------------------- odd file names
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "sarif-audit", "junit", "github", "gitlab", "markdown"])
+def test_file_names_that_are_not_utf8_give_valid_output(qms: Qms, fmt: str) -> None:
+    qms.config(profiles=["document-control"])
+    try:
+        (qms.root / os.fsdecode(b"bad\xff name.md")).write_text("# no metadata\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take non-UTF-8 names")
+    result = qms.run("check", "--today", TODAY, "--format", fmt, "-o", f"{fmt}:out")
+    assert result.exit_code == 0, result.stderr
+    written = (qms.root / "out").read_bytes()
+    text = written.decode("utf-8")  # strict: valid UTF-8 for JSON and XML parsers
+    assert result.stdout == text
+    if fmt.startswith("sarif"):
+        [finding] = json.loads(text)["runs"][0]["results"]
+        uri = finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert uri == "bad%FF%20name.md"  # the name's own bytes, percent-encoded

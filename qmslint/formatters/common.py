@@ -9,6 +9,12 @@ from collections.abc import Sequence
 from qmslint.model import Finding
 
 
+def valid_utf8(text: str) -> str:
+    """Text that encodes as UTF-8: a file name git reported in other bytes reaches us with lone
+    surrogates (surrogateescape); JSON and XML consumers need U+FFFD in their place."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def unique_fingerprints(findings: Sequence[Finding]) -> list[str]:
     """Each finding's fingerprint, made unique within the report.
 

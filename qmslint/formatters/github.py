@@ -14,6 +14,7 @@ log. Upload SARIF (`-o sarif:FILE`) for the full list in code scanning.
 from __future__ import annotations
 
 from qmslint.formatters import Report
+from qmslint.formatters.common import valid_utf8
 from qmslint.formatters.text import summary_line
 from qmslint.model import Finding, Severity
 
@@ -53,4 +54,4 @@ class GithubFormatter:
     def render(self, report: Report) -> str:
         lines = [command(finding, report) for finding in report.active]
         lines.append(summary_line(report))
-        return "\n".join(lines) + "\n"
+        return valid_utf8("\n".join(lines)) + "\n"

@@ -23,7 +23,7 @@ from typing import Any
 
 from qmslint.formatters import Report
 from qmslint.formatters.anchor import located
-from qmslint.formatters.common import unique_fingerprints
+from qmslint.formatters.common import unique_fingerprints, valid_utf8
 from qmslint.model import Severity
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
@@ -56,4 +56,4 @@ class GitlabFormatter:
     description = "GitLab Code Quality JSON (merge-request widget)"
 
     def render(self, report: Report) -> str:
-        return json.dumps(code_quality(report), indent=2, ensure_ascii=False) + "\n"
+        return valid_utf8(json.dumps(code_quality(report), indent=2, ensure_ascii=False)) + "\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from qmslint.formatters import Report
+from qmslint.formatters.common import valid_utf8
 from qmslint.formatters.text import REPOSITORY
 from qmslint.model import Finding, Severity
 
@@ -113,4 +114,4 @@ class MarkdownFormatter:
     description = "a Markdown summary for a merge-request / pull-request comment"
 
     def render(self, report: Report) -> str:
-        return render_markdown(report)
+        return valid_utf8(render_markdown(report))

@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 from qmslint.formatters import Report
 from qmslint.formatters.anchor import located
-from qmslint.formatters.common import unique_fingerprints
+from qmslint.formatters.common import unique_fingerprints, valid_utf8
 from qmslint.model import Finding, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -45,7 +45,7 @@ MAX_TAGS = 20
 
 def uri(path: str) -> str:
     """A repository-relative POSIX path as a relative URI reference (spaces, ':' … encoded)."""
-    return quote(path, safe="/")
+    return quote(path, safe="/", errors="surrogateescape")
 
 
 def sarif_log(report: Report, audit: bool = False) -> dict[str, Any]:
@@ -200,7 +200,7 @@ class SarifFormatter:
 
     def render(self, report: Report) -> str:
         log = sarif_log(report, audit=self.audit)
-        return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+        return valid_utf8(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
 class SarifAuditFormatter(SarifFormatter):
