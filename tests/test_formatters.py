@@ -202,6 +202,27 @@ def test_repository_level_findings_without_config_point_at_the_manual(qms: Qms) 
     )
 
 
+def test_anchor_order(tmp_path: Path) -> None:
+    from qmslint.formatters import Anchor
+    from qmslint.formatters.anchor import repository_anchor
+    from qmslint.model import Document, Field, Position
+
+    def document(path: str, type_: str) -> Document:
+        return Document(path=path, fields={"type": Field("type", type_, Position(1))})
+
+    docs = [document("b/sop.md", "procedure"), document("a/rep.md", "report")]
+    manual = document("z/manual.md", "manual")
+    config = tmp_path / ".qmslint.yaml"
+    config.write_text("profiles: [mdr]\n")
+    assert repository_anchor(tmp_path, config, [*docs, manual]) == Anchor(".qmslint.yaml", 1)
+    outside = tmp_path.parent / f"{tmp_path.name}-elsewhere.yaml"  # --config outside the repo
+    assert repository_anchor(tmp_path, outside, [*docs, manual]) == Anchor("z/manual.md", 1)
+    assert repository_anchor(tmp_path, None, docs) == Anchor("a/rep.md", 1)
+    (tmp_path / "README.md").write_text("# QMS\n")
+    assert repository_anchor(tmp_path, None, docs) == Anchor("README.md", 1)
+    assert repository_anchor(tmp_path / "empty", None, []) == Anchor(".qmslint.yaml", 1)
+
+
 def test_sarif_fingerprints_do_not_change_when_lines_move(qms: Qms) -> None:
     build(qms, waivers=False)
 

@@ -9,8 +9,9 @@ location"; a `logicalLocations` entry alone is refused too), and GitLab Code Qua
 1. the config file (`.qmslint.yaml`, or the `[tool.qmslint]` line of `pyproject.toml`): it
    declares the profiles and the device portfolio that make the rule apply;
 2. else the quality manual (the first document of type `manual`, by path): the top of the QMS;
-3. else the first document by path;
-4. else `.qmslint.yaml` at the root (a repository with neither config nor documents).
+3. else the repository's `README.md` (or `README`), where a repository explains itself;
+4. else the first document by path;
+5. else `.qmslint.yaml` at the root (a repository with none of these).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from qmslint.formatters import Anchor, Report
 from qmslint.model import Document, Finding
 
 FALLBACK = Anchor(".qmslint.yaml", 1)
+README = ("README.md", "README.markdown", "README")
 
 
 def repository_anchor(
@@ -37,6 +39,9 @@ def repository_anchor(
     manuals = sorted(d.path for d in documents if d.type == "manual")
     if manuals:
         return Anchor(manuals[0])
+    for name in README:
+        if (root / name).is_file():
+            return Anchor(name)
     if documents:
         return Anchor(min(d.path for d in documents))
     return FALLBACK

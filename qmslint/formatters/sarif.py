@@ -97,6 +97,9 @@ def _rule(report: Report, rule_id: str) -> dict[str, Any]:
         )
     help_markdown += f"\n\nRun `qmslint explain {rule.id}` for the profiles that include it."
     tags = list(dict.fromkeys([*references, *rule.tags]))[:MAX_TAGS]
+    properties: dict[str, Any] = {"tags": tags, "pack": rule.pack}
+    if report.rule_profiles.get(rule.id):  # filled when the run counted per profile
+        properties["profiles"] = report.rule_profiles[rule.id]
     return {
         "id": rule.id,
         "name": _camel(rule.title) or rule.id,
@@ -104,11 +107,7 @@ def _rule(report: Report, rule_id: str) -> dict[str, Any]:
         "fullDescription": {"text": rule.explanation},
         "help": {"text": help_text, "markdown": help_markdown},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {
-            "tags": tags,
-            "pack": rule.pack,
-            "profiles": report.rule_profiles.get(rule.id, []),
-        },
+        "properties": properties,
     }
 
 
@@ -142,7 +141,7 @@ def _result(
     }
     if anchored:
         result["locations"][0]["message"] = {
-            "text": "repository-level finding (no single document); shown at the QMS config"
+            "text": "repository-level finding: it concerns the whole QMS, not this file"
         }
     if audit and finding.suppressed is not None:
         result["suppressions"] = [_suppression(finding)]
