@@ -260,7 +260,7 @@ def apply(
                 waiver,
                 f"waiver of {waiver.rule} for {waiver.target} expires on "
                 f"{waiver.expires.isoformat()}, more than {max_days} days from today "
-                f"(config waiver_max_days); it does not suppress until its expiry is nearer",
+                "(config waiver_max_days); it does not suppress: set an earlier expiry date",
             )
             continue
         used = False
