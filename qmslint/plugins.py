@@ -97,7 +97,18 @@ def load(disabled: frozenset[str] = frozenset()) -> Host:
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     host = Host(manager)
-    found = {ep.name: ep for ep in entry_points(group=hookspecs.PROJECT)}
+    found: dict[str, EntryPoint] = {}
+    for ep in entry_points(group=hookspecs.PROJECT):
+        other = found.setdefault(ep.name, ep)
+        if other.value != ep.value:  # two distributions claim one name: neither silently wins
+            host.problems.append(
+                PluginProblem(
+                    ep.name,
+                    _version_of(ep),
+                    f"the entry point name is registered twice ({other.value} and {ep.value}); "
+                    f"only {other.value} was loaded",
+                )
+            )
     for name, module in BUILTIN.items():  # a checkout run without install still has them
         if name not in found:
             found[name] = EntryPoint(name, module, hookspecs.PROJECT)

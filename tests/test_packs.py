@@ -245,3 +245,14 @@ def test_broken_pack_of_a_distribution_names_the_plugin(qms: Qms, corp: Path) ->
     result = qms.check()
     assert result.exit_code == 2
     assert "pack.yaml:" in result.stderr and "(in plugin 'corp' 3.0)" in result.stderr
+
+
+def test_two_distributions_claiming_one_plugin_name_is_reported(
+    qms: Qms, corp: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path_factory.mktemp("site2")
+    write_distribution(site, "qmslint-corp-fork", "0.9", {"qmslint": {"corp": "qmslint_fork"}})
+    monkeypatch.syspath_prepend(str(site))
+    result = qms.run("--version")
+    assert result.exit_code == 2
+    assert "plugin 'corp'" in result.stdout and "registered twice" in result.stdout
