@@ -286,15 +286,9 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _condition_text(condition: dict) -> str:
-    (key, value), *_ = condition.items()
-    if key in ("any_device", "no_device"):
-        facts = ", ".join(f"{k}={v}" for k, v in value.items())
-        return f"{'a' if key == 'any_device' else 'no'} device with {facts}"
-    if key == "market":
-        return f"the company sells in {value}"
-    if key == "not":
-        return f"not ({_condition_text(value)})"
-    return f" {key} ".join(f"({_condition_text(item)})" for item in value)
+    from qmslint.rulesdoc import condition_text  # the same words as docs/rules.md
+
+    return condition_text(condition)
 
 
 def _profiles(args: argparse.Namespace) -> int:
