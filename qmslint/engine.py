@@ -116,14 +116,18 @@ def run(session: Session, options: RunOptions) -> Outcome:
     shared = Shared(repo=repo, today=today, active_rules=rules)
     findings: list[Finding] = []
     errors: list[str] = []
+    not_applicable: list[str] = []  # `when` does not hold for this QMS (formats say so)
+    failed: dict[str, str] = {}
     for rule in rules.values():
         if evaluate(rule.when, repo) is not True:
+            not_applicable.append(rule.id)
             continue
         kind = session.kinds[rule.kind]
         try:
             findings.extend(kind.function(CheckContext(shared, rule)))
         except Exception as exc:  # a check function's bug is reported by name, the run goes on
             errors.append(f"check '{rule.kind}' failed on rule {rule.id}: {exc!r}")
+            failed[rule.id] = errors[-1]
     findings = [f for f in findings if not _ignored_for_path(f, config.per_path_ignores)]
     if not options.no_suppressions:  # before _limit: "unused waiver" needs every finding
         findings = _suppress(session, options, repo, rules, findings, today)
@@ -140,6 +144,8 @@ def run(session: Session, options: RunOptions) -> Outcome:
         findings=findings,
         statistics=options.statistics,
         anchor=repository_anchor(config.root, config.source, repo.documents),
+        not_applicable=not_applicable,
+        failed_checks=failed,
         rule_profiles={rule_id: session.ruleset.profiles_of(rule_id) for rule_id in rules}
         if options.statistics
         else {},

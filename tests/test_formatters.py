@@ -516,3 +516,50 @@ def test_file_names_that_are_not_utf8_give_valid_output(qms: Qms, fmt: str) -> N
         [finding] = json.loads(text)["runs"][0]["results"]
         uri = finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         assert uri == "bad%FF%20name.md"  # the name's own bytes, percent-encoded
+
+
+# ----------------------------------------------------------------------------- not run
+
+
+def test_rules_that_do_not_apply_are_skipped_not_passed(qms: Qms) -> None:
+    qms.config(profiles=["iso13485"])  # no device portfolio: device-dependent rules do not apply
+    qms.effective("SOP-1", ["iso13485:4.2.4"])
+    out = qms.run("check", "--today", TODAY, "--format", "junit").stdout
+    suites = {suite.get("name"): suite for suite in ET.fromstring(out).findall("testsuite")}
+    log = json.loads(qms.run("check", "--today", TODAY, "--format", "sarif").stdout)
+    not_applicable = log["runs"][0]["properties"]["notApplicable"]
+    assert not_applicable
+    for rule_id in not_applicable:
+        [case] = suites[rule_id].findall("testcase")
+        skipped = case.find("skipped")
+        assert skipped is not None and "not applicable" in skipped.get("message", "")
+    assert log["runs"][0]["invocations"] == [{"executionSuccessful": True}]
+
+
+def test_a_failed_check_is_a_junit_error_and_a_sarif_notification(
+    qms: Qms, monkeypatch: pytest.MonkeyPatch, sarif_schema: dict[str, Any]
+) -> None:
+    from qmslint.checks import documents
+
+    def explode(ctx: object) -> list:
+        raise ValueError("bug in a check")
+
+    kind = documents.CheckKind("unique-ids", explode, documents.UNIQUE.options_schema)
+    patched = tuple(kind if k.name == "unique-ids" else k for k in documents.BUILTIN)
+    monkeypatch.setattr(documents, "BUILTIN", patched)
+    qms.config(profiles=["document-control"])
+    qms.effective("SOP-1", ["iso13485:4.2.4"])
+    result = qms.run("check", "--today", TODAY, "--format", "junit", "-o", "sarif:out.sarif")
+    assert result.exit_code == 2
+    [case] = ET.fromstring(result.stdout).findall("testsuite[@name='DC001']/testcase")
+    error = case.find("error")
+    assert error is not None and "bug in a check" in error.get("message", "")
+    assert ET.fromstring(result.stdout).get("errors") == "1"
+    log = json.loads((qms.root / "out.sarif").read_text())
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    [invocation] = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    [notification] = invocation["toolExecutionNotifications"]
+    assert notification["associatedRule"]["id"] == "DC001"
+    markdown = qms.run("check", "--today", TODAY, "--format", "markdown").stdout
+    assert "**The check of DC001 failed**" in markdown

@@ -48,6 +48,8 @@ class Report:
     color: bool = False
     rule_profiles: dict[str, list[str]] = field(default_factory=dict)
     anchor: Anchor | None = None  # repository-level findings' file in SARIF and Code Quality
+    not_applicable: list[str] = field(default_factory=list)  # rules whose `when` did not hold
+    failed_checks: dict[str, str] = field(default_factory=dict)  # rule id -> what went wrong
     show_suppressed: bool = True  # text lists suppressed findings (the CLI: --show-suppressed)
 
     @property

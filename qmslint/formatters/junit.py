@@ -16,7 +16,9 @@ The layout, one rule = one suite, one document = one test case:
   The test case's `file` and `line` attributes (as pytest writes them) let GitLab link the file.
 - A pair whose findings are all suppressed is a skipped test case, the waiver's justification
   as its message.
-- A rule without findings is one passing test case, so the report counts what was checked.
+- A rule without findings is one passing test case, so the report counts what was checked;
+  skipped if the rule did not apply (its condition on devices or markets does not hold), an
+  `error` if its check function failed.
 - Findings of every severity are failures (`type` names the severity); `--fail-on` decides the
   exit code, not this file.
 - No timestamps or host names: the output is deterministic.
@@ -33,6 +35,7 @@ from qmslint.formatters.text import REPOSITORY, location
 from qmslint.model import Finding
 
 PASSED = "all documents"
+NOT_APPLICABLE = "not applicable: the rule's condition (devices, markets) does not hold here"
 # characters XML 1.0 cannot hold at all (a message may quote bytes from a broken file)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -69,8 +72,17 @@ def junit_tree(report: Report) -> ET.Element:
             )
         groups = by_rule.get(rule_id, {})
         if not groups:
-            ET.SubElement(suite, "testcase", classname=f"qmslint.{rule_id}", name=PASSED, time="0")
+            case = ET.SubElement(
+                suite, "testcase", classname=f"qmslint.{rule_id}", name=PASSED, time="0"
+            )
             counts["tests"] += 1
+            if rule_id in report.failed_checks:  # the check itself broke: a JUnit error
+                counts["errors"] += 1
+                message = _clean(report.failed_checks[rule_id])
+                ET.SubElement(case, "error", type="check-failed", message=message).text = message
+            elif rule_id in report.not_applicable:  # not "passed": it did not apply
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=NOT_APPLICABLE)
         for path, findings in sorted(
             groups.items(), key=lambda item: (item[0] is not None, item[0] or "")
         ):

@@ -61,7 +61,11 @@ def render_markdown(report: Report) -> str:
     ]
     if summary["suppressed"]:
         details.insert(2, f"{summary['suppressed']} suppressed")
+    if report.not_applicable:
+        details.insert(2, f"{len(report.not_applicable)} not applicable")
     lines += [" · ".join(details), ""]
+    for rule_id, message in sorted(report.failed_checks.items()):
+        lines += [f"> **The check of {rule_id} failed**: {escape(message)}", ""]
     if active:
         lines += ["| Severity | Rule | Where | Finding | References |", "|---|---|---|---|---|"]
         for finding in active[:MAX_ROWS]:

@@ -74,13 +74,29 @@ def sarif_log(report: Report, audit: bool = False) -> dict[str, Any]:
             _result(report, finding, index[finding.rule], fingerprint, audit)
             for finding, fingerprint in zip(findings, fingerprints)
         ],
+        "invocations": [_invocation(report, index)],
         "properties": {
             "profiles": list(report.profiles),
             "today": report.today.isoformat(),
             "summary": report.summary(),
+            "notApplicable": list(report.not_applicable),
         },
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _invocation(report: Report, index: dict[str, int]) -> dict[str, Any]:
+    """Whether every check ran; a check function that failed is a tool notification."""
+    invocation: dict[str, Any] = {"executionSuccessful": not report.failed_checks}
+    notifications = []
+    for rule_id, message in sorted(report.failed_checks.items()):
+        notification: dict[str, Any] = {"level": "error", "message": {"text": message}}
+        if rule_id in index:
+            notification["associatedRule"] = {"id": rule_id, "index": index[rule_id]}
+        notifications.append(notification)
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return invocation
 
 
 def _rule(report: Report, rule_id: str) -> dict[str, Any]:
