@@ -173,6 +173,15 @@ def run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Comple
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
+def test_pre_commit_validates_the_manifest_and_the_snippet(tmp_path: Path) -> None:
+    command = pre_commit()
+    for verb, path in (("validate-manifest", HOOKS), ("validate-config", SNIPPET)):
+        out = subprocess.run(
+            [*command, verb, str(path)], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stdout + out.stderr
+
+
 def test_pre_commit_try_repo(tmp_path: Path, pre_commit_env: dict[str, str]) -> None:
     command = pre_commit()
     qms = committed_qms(tmp_path)
