@@ -118,7 +118,7 @@ def test_explain_says_what_why_when_and_how(qms: Qms) -> None:
     text = qms.run("explain", "MDR033").stdout
     assert "Summary of safety and clinical performance" in text
     assert "applies when" in text and "implantable" in text
-    assert "mdr:art32.1" in text and "How to fix" in text
+    assert "mdr:art32 " in text and "How to fix" in text
     assert "unverified" in qms.run("explain", "MDR048").stdout
 
 
