@@ -240,7 +240,7 @@ def _write(file: Path, text: str) -> None:
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_name(f".{file.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8", errors="surrogateescape")  # as stdout
         tmp.replace(file)
     except OSError as exc:
         raise UserError(f"cannot write {file}: {exc.strerror}") from None

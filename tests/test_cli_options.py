@@ -5,6 +5,7 @@ config), per-path ignores, and unknown rule ids as errors with a "did you mean".
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -227,3 +228,15 @@ def test_selection_unit_semantics() -> None:
     assert run(Selection(["XY"], [], [])) == {"XY001"}  # a prefix reaches every loaded rule
     assert run(Selection(None, ["XY001"], ["ALL"])) == {"XY001"}  # specific beats ALL
     assert run(Selection(None, ["AB"], ["AB"])) == {"AC001"}  # tie: ignore
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
+def test_output_files_take_file_names_that_are_not_utf8(qms: Qms, fmt: str) -> None:
+    qms.config(profiles=["document-control"])
+    try:
+        (qms.root / os.fsdecode(b"bad\xff name.md")).write_text("# no metadata\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take non-UTF-8 names")
+    result = qms.run("check", "--today", TODAY, "-o", f"{fmt}:out")
+    assert result.exit_code == 0 and "Traceback" not in result.stderr, result.stderr
+    assert b"name.md" in (qms.root / "out").read_bytes()
