@@ -342,3 +342,56 @@ def test_id_pattern_from_config(qms: Qms) -> None:
     qms.effective("sop1")
     qms.config(profiles=["document-control"], id_pattern="[A-Z]+-\\d+")
     assert len(qms.check().of("DC016")) == 1
+
+
+def test_duplicate_id_findings_have_distinct_fingerprints(qms: Qms) -> None:
+    qms.effective("SOP-1", path="a.md")
+    qms.effective("SOP-1", path="b.md")
+    fingerprints = {f["fingerprint"] for f in dc(qms, "DC001")}
+    assert len(fingerprints) == 2
+
+
+def test_two_failures_of_one_field_have_distinct_fingerprints(qms: Qms) -> None:
+    with_rule(
+        qms,
+        {
+            "kind": "field",
+            "select": {"type": "procedure"},
+            "field": "retention_years",
+            "min": 10,
+            "at_least_device_fact": "lifetime_years",
+        },
+        devices=DEVICES,
+    )
+    qms.effective("SOP-R", retention_years=5)
+    found = fired(qms)
+    assert len(found) == 2 and len({f["fingerprint"] for f in found}) == 2
+
+
+def test_device_fact_points_at_the_config_declaring_the_device(qms: Qms) -> None:
+    with_rule(
+        qms,
+        {"kind": "device-fact", "devices": {"markets": "EU"}, "fact": "basic_udi_di"},
+        devices=DEVICES,
+    )
+    found = fired(qms)
+    assert {f["path"] for f in found} == {".qmslint.yaml"}
+    assert sorted(f["line"] for f in found) == sorted(
+        [line_of(qms, ".qmslint.yaml", "id: IMPLANT"), line_of(qms, ".qmslint.yaml", "id: PUMP")]
+    )
+
+
+def test_output_to_a_closed_pipe_is_quiet(qms: Qms) -> None:
+    import subprocess
+    import sys
+
+    qms.config(profiles=["mdr"])
+    out = subprocess.run(
+        f"{sys.executable} -m qmslint rules | head -1",
+        shell=True,
+        cwd=qms.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in out.stderr and out.stdout.count("\n") == 1

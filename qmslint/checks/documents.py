@@ -54,13 +54,16 @@ def document_exists(ctx: CheckContext) -> Iterable[Finding]:
 
 
 def _where_to_look(selector: dict) -> str:
+    kinds = " or ".join(as_list(selector.get("type"))) or "document"
     parts = []
-    if selector.get("type"):
-        parts.append("type " + " or ".join(as_list(selector["type"])))
     if selector.get("clauses"):
         parts.append("citing " + " or ".join(selector["clauses"]))
+    if selector.get("has"):
+        parts.append("stating " + " and ".join(as_list(selector["has"])))
+    if not parts and not selector.get("type"):
+        return ""
     status = selector.get("status", "in-force")
-    return f" (no {status} document with {', '.join(parts)})" if parts else ""
+    return f" (no {status} {kinds}{' ' if parts else ''}{', '.join(parts)})"
 
 
 EXISTS = CheckKind(
@@ -90,7 +93,7 @@ def unique_ids(ctx: CheckContext) -> Iterable[Finding]:
                 f"document id {doc_id} is also used by {others}",
                 document,
                 document.fields.get("id"),
-                key="id",
+                key=f"id@{document.path}",  # the id is shared: only the path tells them apart
             )
 
 
@@ -345,14 +348,18 @@ def device_fact(ctx: CheckContext) -> Iterable[Finding]:
     for device in ctx.devices(ctx.options.get("devices")):
         value = device.fact(fact)
         document = next((d for d in ctx.repo.documents if d.path == device.path), None)
-        position = device.position if document is not None else None
         if value in (None, "", []):
             message = f"device {device.id} does not state '{fact}'"
         elif allowed and value not in allowed:
             message = f"device {device.id} has {fact} '{value}'; expected one of {allowed}"
         else:
             continue
-        yield ctx.finding(message, document, position=position, key=f"{fact}@{device.id}")
+        finding = ctx.finding(
+            message, document, position=device.position, key=f"{fact}@{device.id}"
+        )
+        if document is None and device.path and device.path != "<defaults>":
+            finding.path = device.path  # declared under `devices:` in the config: point there
+        yield finding
 
 
 DEVICE_FACT = CheckKind(

@@ -111,31 +111,33 @@ def _judge(
     key = path + (f"@{device.id}" if device else "")
     custom = options.get("message")
 
-    def finding(problem: str) -> Finding:
+    def finding(problem: str, assertion: str) -> Finding:
+        """`assertion` names what failed, so two failures of one field differ in fingerprint."""
         text = (
             custom.format(field=path, value=value, device=device.id if device else "")
             if custom
             else problem
         )
-        return ctx.finding(text, document, field_, item=item, key=key)
+        return ctx.finding(text, document, field_, item=item, key=f"{key}:{assertion}")
 
     if value in (None, "", []):
         if options.get("present") or (not options.get("if_present") and ASSERTIONS & set(options)):
-            yield finding(f"{_kind(document)} does not state {subject}")
+            yield finding(f"{_kind(document)} does not state {subject}", "missing")
         return
     if "equals" in options and value != options["equals"]:
-        yield finding(f"{subject} is '{_show(value)}'; it must be '{options['equals']}'")
+        yield finding(f"{subject} is '{_show(value)}'; it must be '{options['equals']}'", "equals")
     if "one_of" in options and value not in options["one_of"]:
         allowed = ", ".join(map(str, options["one_of"]))
-        yield finding(f"{subject} is '{_show(value)}'; it must be one of {allowed}")
+        yield finding(f"{subject} is '{_show(value)}'; it must be one of {allowed}", "one_of")
     pattern = options.get("pattern")
     if options.get("pattern_from_config"):
         pattern = ctx.repo.config.id_pattern
     if pattern and not re.fullmatch(pattern, str(value)):
-        yield finding(f"{subject} '{_show(value)}' does not match the pattern {pattern}")
+        yield finding(f"{subject} '{_show(value)}' does not match the pattern {pattern}", "pattern")
     if "min_items" in options and len(as_list(value)) < options["min_items"]:
         yield finding(
-            f"{subject} lists {len(as_list(value))}; at least {options['min_items']} needed"
+            f"{subject} lists {len(as_list(value))}; at least {options['min_items']} needed",
+            "min_items",
         )
     yield from _numbers(ctx, document, value, subject, finding)
     yield from _dates(ctx, document, value, subject, finding)
@@ -148,12 +150,12 @@ def _numbers(
     if not {"min", "max", "at_least_device_fact"} & set(options):
         return
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        yield finding(f"{subject} should be a number, not '{_show(value)}'")
+        yield finding(f"{subject} should be a number, not '{_show(value)}'", "number")
         return
     if "min" in options and value < options["min"]:
-        yield finding(f"{subject} is {value}; it must be at least {options['min']}")
+        yield finding(f"{subject} is {value}; it must be at least {options['min']}", "min")
     if "max" in options and value > options["max"]:
-        yield finding(f"{subject} is {value}; it must be at most {options['max']}")
+        yield finding(f"{subject} is {value}; it must be at most {options['max']}", "max")
     fact = options.get("at_least_device_fact")
     if fact:
         for device in ctx.repo.devices_for(document):
@@ -161,7 +163,8 @@ def _numbers(
             if isinstance(needed, (int, float)) and value < needed:
                 yield finding(
                     f"{subject} is {value}; device {device.id} has {fact.replace('_', ' ')} "
-                    f"{needed}, so it must be at least {needed}"
+                    f"{needed}, so it must be at least {needed}",
+                    f"{fact}@{device.id}",
                 )
 
 
@@ -174,7 +177,7 @@ def _dates(
         return
     mine = _date_value(value)
     if mine is None:
-        yield finding(f"{subject} should be a date (YYYY-MM-DD), not '{_show(value)}'")
+        yield finding(f"{subject} should be a date (YYYY-MM-DD), not '{_show(value)}'", "date")
         return
     for option, later in (("not_before_field", True), ("not_after_field", False)):
         other_name = options.get(option)
@@ -182,11 +185,11 @@ def _dates(
         if other is None:
             continue
         if later and mine < other:
-            yield finding(f"{subject} ({mine}) is before '{other_name}' ({other})")
+            yield finding(f"{subject} ({mine}) is before '{other_name}' ({other})", option)
         if not later and mine > other:
-            yield finding(f"{subject} ({mine}) is after '{other_name}' ({other})")
+            yield finding(f"{subject} ({mine}) is after '{other_name}' ({other})", option)
     if options.get("not_after_today") and mine > ctx.today:
-        yield finding(f"{subject} ({mine}) lies in the future (today is {ctx.today})")
+        yield finding(f"{subject} ({mine}) lies in the future (today is {ctx.today})", "future")
 
 
 def _kind(document: Document) -> str:
