@@ -210,7 +210,9 @@ def read_document(
         return document
     try:
         with open(os.path.join(root, rel), "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            # read(n) allocates n bytes up front: ask only for what the file holds
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(size, MAX_BYTES) + 1)
     except OSError as exc:
         document.problems.append(ReadProblem("unreadable", f"cannot read: {exc.strerror}"))
         return document
