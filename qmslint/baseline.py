@@ -23,7 +23,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from qmslint import validation, yamlsafe
+from qmslint import validation
 from qmslint.config import Config
 from qmslint.errors import UserError
 from qmslint.model import Finding, Position
@@ -95,16 +95,8 @@ def display(path: Path, root: Path) -> str:
 
 def load(path: Path, shown: str) -> Baseline:
     """Read and validate a baseline file; a mistake is a UserError naming `file:line:col`."""
-    try:
-        text = path.read_text("utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read the baseline: {exc}", where=shown) from None
-    try:
-        loaded = yamlsafe.load(text)
-    except yamlsafe.YamlProblem as problem:
-        where = f"{shown}:{problem.position.line}:{problem.position.column}"
-        raise UserError(problem.message, where=where) from None
-    if loaded is None or not isinstance(loaded.value, dict):
+    loaded = validation.read_yaml_mapping(path, shown, "baseline")
+    if loaded is None:
         raise UserError("a baseline must be a mapping with 'findings'", where=f"{shown}:1:1")
     validation.check(loaded.value, "baseline.schema.json", shown, loaded.positions)
     entries: dict[str, Entry] = {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qmslint import tomlpos, validation, yamlsafe
+from qmslint import tomlpos, validation
 from qmslint.errors import UserError
 from qmslint.gitutil import git_root
 from qmslint.model import Position
@@ -168,15 +168,9 @@ def _read(source: Path) -> tuple[dict[str, Any], dict[tuple, Position]]:
         if not isinstance(data, dict):
             raise UserError("[tool.qmslint] must be a table of settings", where=str(source))
         return data, tomlpos.positions(text)
-    try:
-        loaded = yamlsafe.load(text.replace("\r\n", "\n"))
-    except yamlsafe.YamlProblem as problem:
-        where = f"{source}:{problem.position.line}:{problem.position.column}"
-        raise UserError(problem.message, where=where) from None
+    loaded = validation.read_yaml_mapping(source, str(source), "config")
     if loaded is None:
         return {}, {}
-    if not isinstance(loaded.value, dict):
-        raise UserError("the config must be a mapping of settings", where=f"{source}:1:1")
     return loaded.value, loaded.positions
 
 

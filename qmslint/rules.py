@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qmslint import clauses as clause_ids
-from qmslint import validation, yamlsafe
+from qmslint import validation
 from qmslint.errors import UserError
 from qmslint.model import Position, Severity
 
@@ -175,17 +175,8 @@ def load_pack(
 ) -> Pack:
     """Load and validate one pack file; `check_schemas` maps check kinds to option schemas."""
     where = display or str(path)
-    try:
-        text = path.read_text("utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read rule pack: {exc}", where=where) from None
-    try:
-        loaded = yamlsafe.load(text)
-    except yamlsafe.YamlProblem as problem:
-        raise UserError(
-            problem.message, where=f"{where}:{problem.position.line}:{problem.position.column}"
-        ) from None
-    if loaded is None or not isinstance(loaded.value, dict):
+    loaded = validation.read_yaml_mapping(path, where, "rule pack")
+    if loaded is None:
         raise UserError(
             "a rule pack must be a mapping with 'pack' and 'rules'", where=f"{where}:1:1"
         )

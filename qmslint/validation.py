@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 
+from qmslint import yamlsafe
 from qmslint.errors import UserError
 from qmslint.model import Position
 from qmslint.resources import schema_path
@@ -55,6 +57,27 @@ def errors(
         found.append((position, f"{key}: {_message(error)}" if key else _message(error)))
     found.sort(key=lambda item: (item[0].line, item[0].column) if item[0] else (0, 0))
     return found
+
+
+def read_yaml_mapping(path: Path, shown: str, what: str) -> yamlsafe.Loaded | None:
+    """A YAML file the user wrote (config, rule pack, baseline), as a mapping with positions.
+
+    None for an empty file; every mistake is a UserError naming `shown:line:col`.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except OSError as exc:
+        raise UserError(f"cannot read the {what}: {exc.strerror}", where=shown) from None
+    except UnicodeDecodeError:
+        raise UserError(f"the {what} is not UTF-8", where=shown) from None
+    try:
+        loaded = yamlsafe.load(text)
+    except yamlsafe.YamlProblem as problem:
+        where = f"{shown}:{problem.position.line}:{problem.position.column}"
+        raise UserError(problem.message, where=where) from None
+    if loaded is not None and not isinstance(loaded.value, dict):
+        raise UserError(f"the {what} must be a mapping", where=f"{shown}:1:1")
+    return loaded
 
 
 def check(
