@@ -60,6 +60,28 @@ class Waiver:
     position: Position | None
     holder: Document | None = None  # the document whose front matter holds it
 
+    @classmethod
+    def from_entry(
+        cls,
+        entry: dict[str, Any],
+        expires: dt.date,
+        file: str,
+        position: Position | None,
+        holder: Document | None = None,
+    ) -> Waiver:
+        """A waiver from a validated entry of `waivers:` or `qmslint-waivers:`."""
+        return cls(
+            rule=entry["rule"],
+            justification=" ".join(str(entry["justification"]).split()),
+            approved_by=str(entry["approved_by"]),
+            expires=expires,
+            document=entry.get("document") or None,
+            path=_clean_path(entry.get("path")),
+            file=file,
+            position=position,
+            holder=holder,
+        )
+
     @property
     def target(self) -> str:
         if self.document:
@@ -139,18 +161,7 @@ def from_config(config: Config, rules: Mapping[str, Rule]) -> list[Waiver]:
         problem = _rule_problem(entry["rule"], rules)
         if problem:
             raise UserError(f"waivers.{index}: {problem}", where=where)
-        found.append(
-            Waiver(
-                rule=entry["rule"],
-                justification=" ".join(str(entry["justification"]).split()),
-                approved_by=str(entry["approved_by"]),
-                expires=expires,
-                document=entry.get("document") or None,
-                path=_clean_path(entry.get("path")),
-                file=file,
-                position=position,
-            )
-        )
+        found.append(Waiver.from_entry(entry, expires, file, position))
     return found
 
 
@@ -203,17 +214,7 @@ def from_documents(
                 problems.append((document, position, message, f"invalid@{index}"))
                 continue
             waivers.append(
-                Waiver(
-                    rule=entry["rule"],
-                    justification=" ".join(str(entry["justification"]).split()),
-                    approved_by=str(entry["approved_by"]),
-                    expires=expires,
-                    document=entry.get("document") or None,
-                    path=_clean_path(entry.get("path")),
-                    file=document.path,
-                    position=position,
-                    holder=document,
-                )
+                Waiver.from_entry(entry, expires, document.path, position, holder=document)
             )
     return waivers, problems
 
