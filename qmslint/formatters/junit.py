@@ -58,6 +58,15 @@ def junit_tree(report: Report) -> ET.Element:
         by_rule[finding.rule][finding.path].append(finding)
     rule_ids = list(report.rules) + sorted(set(by_rule) - set(report.rules))
     root = ET.Element("testsuites", name="qmslint")
+    # provenance: which qmslint, profiles and packs judged the QMS (JUnit allows properties only
+    # on suites, so a first suite carries them)
+    about = ET.SubElement(root, "testsuite", name="qmslint", tests="0", failures="0", errors="0")
+    properties = ET.SubElement(about, "properties")
+    ET.SubElement(properties, "property", name="qmslint.version", value=report.tool_version)
+    ET.SubElement(properties, "property", name="profiles", value=", ".join(report.profiles))
+    ET.SubElement(properties, "property", name="today", value=report.today.isoformat())
+    for pack in report.packs:
+        ET.SubElement(properties, "property", name=f"pack.{pack.name}", value=pack.version)
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for rule_id in rule_ids:
         rule = report.rules.get(rule_id)

@@ -58,6 +58,7 @@ def render_markdown(report: Report) -> str:
         f"profiles: {', '.join(f'`{p}`' for p in report.profiles)}",
         f"today {report.today.isoformat()}",
         f"qmslint {report.tool_version}",
+        "packs: " + ", ".join(f"`{p.name}` {p.version}" for p in report.packs),
     ]
     if summary["suppressed"]:
         details.insert(2, f"{summary['suppressed']} suppressed")
