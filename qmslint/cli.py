@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -277,8 +278,13 @@ def _explain(args: argparse.Namespace) -> int:
     print(f"profiles: {', '.join(session.ruleset.profiles_of(rule.id)) or '-'}")
     if rule.when:
         print(f"applies when: {_condition_text(rule.when)}")
-    print("\nWhy:\n  " + rule.explanation)
-    print("\nHow to fix:\n  " + rule.fix)
+    print(
+        "\nWhy:\n"
+        + textwrap.fill(rule.explanation, 98, initial_indent="  ", subsequent_indent="  ")
+    )
+    print(
+        "\nHow to fix:\n" + textwrap.fill(rule.fix, 98, initial_indent="  ", subsequent_indent="  ")
+    )
     if rule.references:
         print("\nReferences:")
         for reference in rule.references:
