@@ -13,6 +13,7 @@ from qmslint.discovery import Candidate
 from qmslint.fields import alias_table
 from qmslint.readers import MarkdownReader, SidecarReader, YamlRecordReader
 from qmslint.repository import build, read_document
+from qmslint.testing import run_qmslint
 
 FRAGMENTS = st.sampled_from(
     [
@@ -51,3 +52,23 @@ def test_reading_never_raises(tmp_path: Path, content: bytes, name: str) -> None
         assert field.position.line >= 1
     repo = build(tmp_path, config, [Candidate(name)], READERS, shipped())  # citations, devices
     assert len(repo.documents) == 1
+
+
+CONFIG = (
+    "profiles: [mdr, fda-qmsr, iso9001]\n"
+    "devices:\n  - {id: D, markets: [EU, US], eu_class: III, us_class: III, implantable: true,"
+    " active: true, sterile: true, servicing: true, installation: true, lifetime_years: 10}\n"
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(content=CONTENT)
+def test_every_rule_copes_with_any_document(tmp_path_factory, content: bytes) -> None:
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / ".qmslint.yaml").write_text(CONFIG)
+    (root / "a.md").write_bytes(content)
+    (root / "b.md").write_bytes(content.replace(b"SOP-1", b"SOP-2"))
+    result = run_qmslint(["check", "--format", "json", "--today", "2026-11-21"], root)
+    assert result.exit_code == 1, result.stderr  # findings, never a crash or an internal error
