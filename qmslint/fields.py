@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from qmslint.model import Field, Position, ReadProblem
+from qmslint.model import Field, ReadProblem
 
 DOCUMENT_TYPES = (
     "manual",
@@ -311,7 +311,3 @@ def _describe(value: Any) -> str:
         return "a mapping"
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def position_in(field_: Field | None, fallback: Position) -> Position:
-    return field_.position if field_ else fallback

@@ -72,7 +72,6 @@ class Document:
     body_fields: dict[str, Field] = field(default_factory=dict)  # read-only fallback from body
     problems: list[ReadProblem] = field(default_factory=list)
     has_metadata: bool = False
-    metadata_path: str = ""  # the sidecar when the document is binary; else `path`
 
     def get(self, name: str, default: Any = None) -> Any:
         found = self.fields.get(name)

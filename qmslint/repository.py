@@ -186,7 +186,7 @@ def read_document(
 ) -> Document:
     """Read one file into a Document; every problem is recorded on it, nothing raises."""
     rel = candidate.path
-    document = Document(path=rel, metadata_path=rel)
+    document = Document(path=rel)
     if candidate.problem:
         message = {
             "symlink-outside": "symlink points outside the repository; it is not followed",
