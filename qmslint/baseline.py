@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +21,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from qmslint import validation
+from qmslint import files, validation
 from qmslint.config import Config
 from qmslint.errors import UserError
 from qmslint.model import Finding, Position
@@ -84,13 +82,6 @@ def locate(config: Config, explicit: Path | None, must_exist: bool = False) -> P
         return path
     default = config.root / DEFAULT_NAME
     return default if default.is_file() else None
-
-
-def display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def load(path: Path, shown: str) -> Baseline:
@@ -165,16 +156,7 @@ def render(findings: Iterable[Finding], today: dt.date, profiles: Sequence[str])
 
 def write(path: Path, text: str) -> None:
     """Write atomically: a reader (or a crash) never sees half a baseline."""
-    temporary = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
-        ) as handle:
-            temporary = handle.name
-            handle.write(text)
-        os.replace(temporary, path)
+        files.write_atomically(path, text.encode("utf-8"))
     except OSError as exc:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
         raise UserError(f"cannot write the baseline {path}: {exc.strerror}") from None

@@ -7,15 +7,15 @@ or unwritable cache is ignored, never an error. `--no-cache` or QMSLINT_NO_CACHE
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from qmslint import __version__
+from qmslint import __version__, files
 
 T = TypeVar("T")
 _use = True  # set per run by the CLI's --no-cache
@@ -57,11 +57,6 @@ def cached(kind: str, key: str, compute: Callable[[], T]) -> T:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         pass
     value = compute()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # a read-only home is no reason to fail a lint run
+    with contextlib.suppress(OSError):  # a read-only home is no reason to fail a lint run
+        files.write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return value

@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from qmslint import __version__, cache
+from qmslint import __version__, cache, files
 from qmslint import clauses as clause_ids
 from qmslint.engine import RunOptions, Session, exit_code, open_session, run
 from qmslint.errors import UserError
@@ -243,10 +243,7 @@ def _colour_wanted() -> bool:
 
 def _write(file: Path, text: str) -> None:
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(f".{file.name}.tmp")
-        tmp.write_text(text, encoding="utf-8", errors="surrogateescape")  # as stdout
-        tmp.replace(file)
+        files.write_atomically(file, text.encode("utf-8", errors="surrogateescape"))  # as stdout
     except OSError as exc:
         raise UserError(f"cannot write {file}: {exc.strerror}") from None
 
@@ -369,6 +366,6 @@ def _baseline(args: argparse.Namespace) -> int:
     report = outcome.report
     baseline.write(path, baseline.render(accepted, report.today, report.profiles))
     rules = len({f.rule for f in accepted})
-    shown = baseline.display(path, config.root)
+    shown = files.shown(path, config.root)
     print(f"qmslint: recorded {len(accepted)} findings of {rules} rules in {shown}")
     return 0

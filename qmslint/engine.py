@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qmslint import __version__, baseline, packs, plugins, waivers
+from qmslint import __version__, baseline, files, packs, plugins, waivers
 from qmslint import clauses as clause_ids
 from qmslint import config as config_module
 from qmslint.checks import CheckContext, CheckKind, Shared, evaluate
@@ -169,7 +169,7 @@ def _suppress(
         config = session.config
         path = baseline.locate(config, options.baseline, must_exist=True)
         if path is not None:
-            recorded = baseline.load(path, baseline.display(path, config.root))
+            recorded = baseline.load(path, files.shown(path, config.root))
             never = [rule_id for rule_id, rule in known.items() if rule.kind == waivers.CHECK.name]
             baseline.apply(findings, recorded, never)
     return findings

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qmslint import cache, plugins, validation, yamlsafe
+from qmslint import cache, files, plugins, validation, yamlsafe
 from qmslint import clauses as clause_ids
 from qmslint.config import Config
 from qmslint.errors import UserError
@@ -68,7 +68,7 @@ def load_ruleset(
         for path in local_pack_files(config.root, folder):
             if path.resolve() in skipped:
                 continue
-            display = relative(path, config.root)
+            display = files.shown(path, config.root)
             pack = _load(path, schemas, catalogues, local_version(path), display, use_cache)
             if pack.name not in names:
                 _add(ruleset, pack, LOCAL, display, seen)
@@ -130,13 +130,6 @@ def local_version(path: Path) -> str:
     except OSError:
         return "0"
     return f"0+sha256.{digest[:12]}"
-
-
-def relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def unclaimed_rules(ruleset: RuleSet) -> list[str]:
