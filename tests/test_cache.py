@@ -61,3 +61,14 @@ def test_corrupt_entries_are_recomputed(tmp_path: Path, monkeypatch: pytest.Monk
     (tmp_path / "demo" / f"{key}.pickle").write_bytes(b"not a pickle")
     assert cache.cached("demo", key, lambda: 42) == 42
     assert cache.cached("demo", key, lambda: 0) == 42
+
+
+def test_atomic_writes_leave_no_temporary_and_respect_the_umask(tmp_path: Path) -> None:
+    from qmslint.files import write_atomically
+
+    target = tmp_path / "out" / "report.json"
+    write_atomically(target, b"{}")
+    write_atomically(target, b"[]")
+    assert target.read_bytes() == b"[]"
+    assert [p.name for p in target.parent.iterdir()] == ["report.json"]
+    assert target.stat().st_mode & 0o044  # readable beyond the owner under a usual umask
