@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -71,4 +72,6 @@ def test_atomic_writes_leave_no_temporary_and_respect_the_umask(tmp_path: Path) 
     write_atomically(target, b"[]")
     assert target.read_bytes() == b"[]"
     assert [p.name for p in target.parent.iterdir()] == ["report.json"]
-    assert target.stat().st_mode & 0o044  # readable beyond the owner under a usual umask
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() would, not mkstemp's 0600
