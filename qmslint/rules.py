@@ -74,6 +74,7 @@ class RuleSet:
     packs: list[Pack] = field(default_factory=list)
     rules: dict[str, Rule] = field(default_factory=dict)
     profiles: dict[str, Profile] = field(default_factory=dict)
+    _membership: tuple[int, dict[str, list[str]]] | None = field(default=None, repr=False)
 
     def add(self, pack: Pack) -> None:
         for rule in pack.rules:
@@ -148,8 +149,15 @@ class RuleSet:
         return chosen
 
     def profiles_of(self, rule_id: str) -> list[str]:
-        """Profiles that (through extends) include the rule: used by `rules` and statistics."""
-        return [name for name in sorted(self.profiles) if rule_id in self._resolve_one(name, ())]
+        """Profiles that (through extends) include the rule: used by `explain`, statistics and
+        the rule reference. Each profile is resolved once, not once per rule asked about."""
+        if self._membership is None or self._membership[0] != len(self.packs):
+            members: dict[str, list[str]] = {}
+            for name in sorted(self.profiles):
+                for member in self._resolve_one(name, ()):
+                    members.setdefault(member, []).append(name)
+            self._membership = (len(self.packs), members)
+        return list(self._membership[1].get(rule_id, ()))
 
 
 def _with_severity(rule: Rule, severity: Severity) -> Rule:
