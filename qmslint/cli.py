@@ -14,12 +14,15 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from qmslint import __version__, cache, files
+from qmslint import __version__
 from qmslint import clauses as clause_ids
-from qmslint.engine import RunOptions, Session, exit_code, open_session, run
+from qmslint.engine import RunOptions, exit_code, run
 from qmslint.errors import UserError
 from qmslint.formatters import Formatter
-from qmslint.rules import did_you_mean
+from qmslint.packs.rules import did_you_mean
+from qmslint.report import Presentation
+from qmslint.session import Session, open_session, validate_pack
+from qmslint.support import files
 
 VERBS = ("check", "rules", "explain", "profiles", "validate-pack", "baseline")
 
@@ -157,7 +160,7 @@ def _start(args: argparse.Namespace) -> Path:
 
 
 def _session(args: argparse.Namespace) -> Session:
-    return open_session(_start(args), args.config)
+    return open_session(_start(args), args.config, use_cache=not getattr(args, "no_cache", False))
 
 
 def _version() -> int:
@@ -203,9 +206,8 @@ def _outputs(
 
 
 def _check(args: argparse.Namespace) -> int:
-    cache.configure(not args.no_cache)
     session = _session(args)
-    outputs = _outputs(args, session.host.formatters())
+    outputs = _outputs(args, session.host.formatters)
     options = RunOptions(
         paths=args.paths,
         profiles=args.profiles,
@@ -219,12 +221,12 @@ def _check(args: argparse.Namespace) -> int:
     )
     outcome = run(session, options)
     for formatter, file in outputs:
-        report = outcome.report
-        report.color = file is None and formatter.name == "text" and _colour_wanted()
-        report.show_suppressed = args.show_suppressed
-        text = formatter.render(report)
-        if args.quiet and formatter.name == "text":
-            text = "".join(line + "\n" for line in text.splitlines()[:-1])
+        presentation = Presentation(
+            color=file is None and formatter.name == "text" and _colour_wanted(),
+            show_suppressed=args.show_suppressed,
+            quiet=args.quiet,
+        )
+        text = formatter.render(outcome.report, presentation)
         if file is None:
             sys.stdout.write(text)
         else:
@@ -269,7 +271,7 @@ def _explain(args: argparse.Namespace) -> int:
         raise UserError(
             f"unknown rule {args.rule}" + did_you_mean(args.rule.upper(), session.ruleset.rules)
         )
-    catalogues = clause_ids.shipped()
+    catalogues = session.catalogues
     print(f"{rule.id}: {rule.title}")
     print(f"severity: {rule.severity.value}    pack: {rule.pack}    defined at: {rule.source}")
     print(f"profiles: {', '.join(session.ruleset.profiles_of(rule.id)) or '-'}")
@@ -322,12 +324,7 @@ def _profiles(args: argparse.Namespace) -> int:
 
 def _validate_pack(args: argparse.Namespace) -> int:
     """`qmslint validate-pack PATH`: every problem as `file:line:col: message`; exit 2 if any."""
-    from qmslint import config as config_module
-    from qmslint import packs, plugins
-
-    host = plugins.load()
-    config = config_module.load(Path.cwd(), args.config)
-    result = packs.validate(args.pack, host, config)
+    result = validate_pack(args.pack, Path.cwd(), args.config)
     for error in result.errors:
         print(f"qmslint: error: {error}", file=sys.stderr)
     if result.errors:
@@ -349,9 +346,8 @@ def _validate_pack(args: argparse.Namespace) -> int:
 
 def _baseline(args: argparse.Namespace) -> int:
     """`qmslint baseline`: record the findings of a full run (waivers still apply)."""
-    from qmslint import baseline, waivers
+    from qmslint.suppress import baseline
 
-    cache.configure(not args.no_cache)
     session = _session(args)
     options = RunOptions(profiles=args.profiles, today=args.today, use_baseline=False)
     outcome = run(session, options)
@@ -361,8 +357,7 @@ def _baseline(args: argparse.Namespace) -> int:
         return 2
     config = session.config
     path = baseline.locate(config, args.baseline) or config.root / baseline.DEFAULT_NAME
-    never = {rule_id for rule_id, rule in outcome.rules.items() if rule.kind == waivers.CHECK.name}
-    accepted = [f for f in outcome.report.active if f.rule not in never]
+    accepted = outcome.baselinable
     report = outcome.report
     baseline.write(path, baseline.render(accepted, report.today, report.profiles))
     rules = len({f.rule for f in accepted})

@@ -1,6 +1,7 @@
-"""One run, in one direction: config → packs → profiles → index → rules → findings.
+"""One run, in one direction: discover → read → index → rules → findings → suppress → report.
 
-The CLI only wires options into `Session` and `run`; formatters only see the `Report`.
+The CLI only wires options into `RunOptions` and calls `run` with a `Session` (session.py);
+formatters only see the `Report`.
 """
 
 from __future__ import annotations
@@ -10,44 +11,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qmslint import __version__, baseline, files, packs, plugins, waivers
-from qmslint import clauses as clause_ids
+from qmslint import __version__, suppress
 from qmslint import config as config_module
-from qmslint.checks import CheckContext, CheckKind, Shared, evaluate
-from qmslint.discovery import discover, is_selected
+from qmslint.checks.conditions import evaluate
+from qmslint.checks.context import CheckContext, CheckSettings, Shared
 from qmslint.errors import UserError
-from qmslint.formatters import Component, Report
-from qmslint.formatters.anchor import repository_anchor
-from qmslint.globs import matches_any
+from qmslint.index.repository import Repository, build
 from qmslint.model import Finding, Severity
-from qmslint.repository import Repository, build
-from qmslint.rules import Rule, RuleSet, did_you_mean
-from qmslint.selection import Selection, check_entries, resolve
+from qmslint.packs import loading
+from qmslint.packs.rules import Rule, did_you_mean
+from qmslint.packs.selection import Layer, Selection
+from qmslint.read.discovery import discover, is_selected
+from qmslint.read.document import read_documents
+from qmslint.report import Component, Report
+from qmslint.report.anchor import repository_anchor
+from qmslint.session import Session
 
 DEFAULT_PROFILES = ("iso13485",)
-
-
-@dataclass
-class Session:
-    """Plugins, config and rule packs: everything loaded before a single document is read."""
-
-    host: plugins.Host
-    config: config_module.Config
-    ruleset: RuleSet
-    kinds: dict[str, CheckKind]
-
-    @property
-    def problems(self) -> list[plugins.PluginProblem]:
-        return self.host.problems
-
-
-def open_session(start: Path, config_file: Path | None = None) -> Session:
-    host = plugins.load()
-    config = config_module.load(start, config_file)
-    kinds = host.check_kinds()
-    schemas = {name: kind.options_schema for name, kind in kinds.items()}
-    ruleset = packs.load_ruleset(host, config, schemas, clause_ids.shipped())
-    return Session(host, config, ruleset, kinds)
 
 
 @dataclass
@@ -71,66 +51,82 @@ class Outcome:
     rules: dict[str, Rule]
     errors: list[str] = field(default_factory=list)  # plugin failures: exit 2
 
+    @property
+    def baselinable(self) -> list[Finding]:
+        """The findings `qmslint baseline` records: active ones a baseline may suppress."""
+        never = suppress.never_suppressed(self.rules)
+        return [f for f in self.report.active if f.rule not in never]
 
-def active_rules(session: Session, options: RunOptions) -> tuple[list[str], dict[str, Rule]]:
-    """The profiles in use and their rules after severities, select and ignore."""
+
+def selection(session: Session, options: RunOptions) -> Selection:
+    """The config's options, then the command line's on top of them (as in ruff)."""
     config = session.config
-    profiles = list(options.profiles or config.profiles or DEFAULT_PROFILES)
+    return Selection(
+        layers=[
+            Layer(config.select, config.extend_select, config.ignore, where=config.source_name),
+            Layer(options.select, options.extend_select, options.ignore),
+        ],
+        per_path_ignores=config.per_path_ignores,
+        severities=config.severity,
+        where=config.source_name,
+    )
+
+
+def active_rules(
+    session: Session, options: RunOptions, chosen_by: Selection
+) -> tuple[list[str], dict[str, Rule]]:
+    """The profiles in use and their rules after severities, select and ignore."""
+    profiles = list(options.profiles or session.config.profiles or DEFAULT_PROFILES)
+    ruleset = session.ruleset
     for name in profiles:
-        if name not in session.ruleset.profiles:
+        if name not in ruleset.profiles:
             raise UserError(
-                f"unknown profile '{name}'" + did_you_mean(name, session.ruleset.profiles),
+                f"unknown profile '{name}'" + did_you_mean(name, ruleset.profiles),
                 hint="`qmslint profiles` lists them",
             )
-    chosen = session.ruleset.resolve(profiles)
-    for rule_id in packs.unclaimed_rules(session.ruleset):  # a company pack's profile-less rules
-        chosen.setdefault(rule_id, session.ruleset.rules[rule_id])
-    known = session.ruleset.rules
-    layers = [  # as in ruff: the command line's options apply on top of the config's
-        Selection(config.select, config.extend_select, config.ignore, where=config.source_name),
-        Selection(options.select, options.extend_select, options.ignore),
-    ]
-    rules = resolve(layers, chosen, known)
-    for pattern, prefixes in config.per_path_ignores.items():
-        check_entries(f"per_path_ignores {pattern!r}", prefixes, known, config.source_name)
-    for rule_id, level in config.severity.items():
-        if rule_id not in session.ruleset.rules:
-            raise UserError(
-                f"severity names unknown rule {rule_id}"
-                + did_you_mean(rule_id, session.ruleset.rules),
-                where=f"{config.source_name}: severity",
-            )
-        if level == "off":
-            rules.pop(rule_id, None)
-        elif rule_id in rules:
-            rules[rule_id] = Rule(**{**rules[rule_id].__dict__, "severity": Severity(level)})
-    return profiles, dict(sorted(rules.items()))
+    chosen = ruleset.resolve(profiles)
+    for rule_id in loading.unclaimed_rules(ruleset):  # a company pack's profile-less rules
+        chosen.setdefault(rule_id, ruleset.rules[rule_id])
+    return profiles, chosen_by.rules(chosen, ruleset.rules)
 
 
 def run(session: Session, options: RunOptions) -> Outcome:
     config = session.config
     today = options.today or config.today
-    profiles, rules = active_rules(session, options)
+    chosen_by = selection(session, options)
+    profiles, rules = active_rules(session, options, chosen_by)
     candidates = discover(config.root, config.include, config.exclude)
-    repo = build(config.root, config, candidates, session.host.readers(), clause_ids.shipped())
-    shared = Shared(repo=repo, today=today, active_rules=rules)
+    documents = read_documents(config.root, candidates, session.host.readers, session.spellings())
+    repo = build(config.root, documents, session.index_settings(), session.catalogues)
+    settings = CheckSettings(config.review_interval_months, config.id_pattern)
+    shared = Shared(repo=repo, today=today, active_rules=rules, settings=settings)
     findings: list[Finding] = []
     errors: list[str] = []
     not_applicable: list[str] = []  # `when` does not hold for this QMS (formats say so)
     failed: dict[str, str] = {}
     for rule in rules.values():
+        if rule.kind is None:
+            continue  # reported by the suppress stage
         if evaluate(rule.when, repo) is not True:
             not_applicable.append(rule.id)
             continue
-        kind = session.kinds[rule.kind]
         try:
-            findings.extend(kind.function(CheckContext(shared, rule)))
+            findings.extend(session.kinds[rule.kind].function(CheckContext(shared, rule)))
         except Exception as exc:  # a check function's bug is reported by name, the run goes on
             errors.append(f"check '{rule.kind}' failed on rule {rule.id}: {exc!r}")
             failed[rule.id] = errors[-1]
-    findings = [f for f in findings if not _ignored_for_path(f, config.per_path_ignores)]
+    findings = [f for f in findings if not chosen_by.ignored_at(f.rule, f.path)]
     if not options.no_suppressions:  # before _limit: "unused waiver" needs every finding
-        findings = _suppress(session, options, repo, rules, findings, today)
+        findings = suppress.apply(
+            findings,
+            repo,
+            config,
+            session.ruleset.rules,
+            rules,
+            today,
+            options.baseline,
+            options.use_baseline,
+        )
     findings = _limit(findings, config, options.paths)
     findings.sort(key=Finding.sort_key)
     report = Report(
@@ -152,27 +148,6 @@ def run(session: Session, options: RunOptions) -> Outcome:
     )
     errors += [str(problem) for problem in session.problems]
     return Outcome(report, repo, rules, errors)
-
-
-def _suppress(
-    session: Session,
-    options: RunOptions,
-    repo: Repository,
-    rules: dict[str, Rule],
-    findings: list[Finding],
-    today: dt.date,
-) -> list[Finding]:
-    """Waivers first (they carry a justification), then the baseline for what is left."""
-    known = session.ruleset.rules
-    findings = waivers.apply(findings, repo, session.config, known, rules, today)
-    if options.use_baseline:
-        config = session.config
-        path = baseline.locate(config, options.baseline, must_exist=True)
-        if path is not None:
-            recorded = baseline.load(path, files.shown(path, config.root))
-            never = [rule_id for rule_id, rule in known.items() if rule.kind == waivers.CHECK.name]
-            baseline.apply(findings, recorded, never)
-    return findings
 
 
 def _limit(
@@ -207,16 +182,6 @@ def _limit(
         or f.path == config.source_name  # findings about the config's own waivers
         or any(f.path.startswith(d) for d in folders)
     ]
-
-
-def _ignored_for_path(finding: Finding, per_path: dict[str, list[str]]) -> bool:
-    if finding.path is None or not per_path:
-        return False
-    return any(
-        matches_any(finding.path, [pattern])
-        and any(p.upper() == "ALL" or finding.rule.startswith(p.upper()) for p in prefixes)
-        for pattern, prefixes in per_path.items()
-    )
 
 
 def exit_code(outcome: Outcome, fail_on: str, exit_zero: bool) -> int:

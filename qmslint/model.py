@@ -56,7 +56,7 @@ class Field:
 class ReadProblem:
     """Something wrong with a file's metadata, found while reading it."""
 
-    code: str  # e.g. "malformed-yaml", see qmslint.readers.PROBLEM_CODES
+    code: str  # e.g. "malformed-yaml", see qmslint.read.readers.PROBLEM_CODES
     message: str
     position: Position = START
     key: str = ""  # stable part of the fingerprint (a field name, say)

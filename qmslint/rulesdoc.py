@@ -15,25 +15,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from qmslint import clauses as clause_ids
-from qmslint import plugins
-from qmslint.rules import Pack, Profile, Rule, RuleSet, load_pack
+from qmslint.packs.rules import Pack, Profile, Rule, RuleSet
+from qmslint.session import builtin_ruleset
 
 PROFILE_ORDER = ("document-control", "iso9001", "iso13485", "mdr", "fda-qmsr")
-
-
-def builtin_ruleset() -> RuleSet:
-    """The built-in packs only, loaded without the cache and checked as a whole."""
-    host = plugins.load()
-    kinds = host.check_kinds()
-    schemas = {name: kind.options_schema for name, kind in kinds.items()}
-    catalogues = clause_ids.shipped()
-    ruleset = RuleSet()
-    for info, path in host.rule_packs():
-        if info.builtin:
-            display = f"{info.name}:{path.name}"
-            ruleset.add(load_pack(path, schemas, catalogues, version=info.version, display=display))
-    ruleset.check_profiles()
-    return ruleset
 
 
 def condition_text(condition: Mapping[str, Any]) -> str:

@@ -7,7 +7,7 @@ import json
 import jsonschema
 import yaml
 
-from qmslint.resources import schema_path
+from qmslint.support.resources import schema_path
 from qmslint.testing import Qms
 
 REPORT_SCHEMA = json.loads(schema_path("report.schema.json").read_text())

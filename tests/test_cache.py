@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qmslint import cache
+from qmslint.support import cache
 from qmslint.testing import Qms, dump_yaml
 
 RULE = {
@@ -60,12 +60,12 @@ def test_corrupt_entries_are_recomputed(tmp_path: Path, monkeypatch: pytest.Monk
     key = cache.digest("x")
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / f"{key}.pickle").write_bytes(b"not a pickle")
-    assert cache.cached("demo", key, lambda: 42) == 42
-    assert cache.cached("demo", key, lambda: 0) == 42
+    assert cache.Cache().cached("demo", key, lambda: 42) == 42
+    assert cache.Cache().cached("demo", key, lambda: 0) == 42
 
 
 def test_atomic_writes_leave_no_temporary_and_respect_the_umask(tmp_path: Path) -> None:
-    from qmslint.files import write_atomically
+    from qmslint.support.files import write_atomically
 
     target = tmp_path / "out" / "report.json"
     write_atomically(target, b"{}")

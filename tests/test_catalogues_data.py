@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-CATALOGUES = Path(__file__).resolve().parent.parent / "qmslint" / "catalogues"
+CATALOGUES = Path(__file__).resolve().parent.parent / "qmslint" / "clauses" / "catalogues"
 
 _DOTTED = r"\d+(?:\.\d+)*"
 LOCATOR: dict[str, re.Pattern[str]] = {

@@ -9,7 +9,7 @@ import sys
 import jsonschema
 import pytest
 
-from qmslint.resources import schema_path
+from qmslint.support.resources import schema_path
 from qmslint.testing import Qms
 
 REPORT_SCHEMA = json.loads(schema_path("report.schema.json").read_text())

@@ -213,21 +213,21 @@ def test_unknown_rule_ids_are_errors_with_a_suggestion(
 
 def test_selection_unit_semantics() -> None:
     """The layered resolution itself, on made-up rule ids."""
-    from qmslint.selection import Selection, resolve
+    from qmslint.packs.selection import Layer, resolve
 
     known = {rule_id: object() for rule_id in ("AB001", "AB002", "AC001", "XY001")}
     chosen = {rule_id: known[rule_id] for rule_id in ("AB001", "AB002", "AC001")}
 
-    def run(*layers: Selection) -> set[str]:
+    def run(*layers: Layer) -> set[str]:
         return set(resolve(list(layers), chosen, known))  # type: ignore[arg-type]
 
     assert run() == {"AB001", "AB002", "AC001"}
-    assert run(Selection(None, [], ["A"])) == set()
-    assert run(Selection(None, [], ["A"]), Selection(["AB001"], [], [])) == {"AB001"}
-    assert run(Selection(["ALL"], [], [])) == {"AB001", "AB002", "AC001"}  # ALL = profiles
-    assert run(Selection(["XY"], [], [])) == {"XY001"}  # a prefix reaches every loaded rule
-    assert run(Selection(None, ["XY001"], ["ALL"])) == {"XY001"}  # specific beats ALL
-    assert run(Selection(None, ["AB"], ["AB"])) == {"AC001"}  # tie: ignore
+    assert run(Layer(None, [], ["A"])) == set()
+    assert run(Layer(None, [], ["A"]), Layer(["AB001"], [], [])) == {"AB001"}
+    assert run(Layer(["ALL"], [], [])) == {"AB001", "AB002", "AC001"}  # ALL = profiles
+    assert run(Layer(["XY"], [], [])) == {"XY001"}  # a prefix reaches every loaded rule
+    assert run(Layer(None, ["XY001"], ["ALL"])) == {"XY001"}  # specific beats ALL
+    assert run(Layer(None, ["AB"], ["AB"])) == {"AC001"}  # tie: ignore
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])

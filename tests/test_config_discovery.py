@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from qmslint.config.toml import positions
 from qmslint.model import Position
 from qmslint.testing import Qms, run_qmslint
-from qmslint.tomlpos import positions
 
 TODAY = "2026-11-21"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 
-from qmslint.resources import schema_path
+from qmslint.support.resources import schema_path
 from qmslint.testing import dump_yaml, run_qmslint
 
 REPORT_SCHEMA = json.loads(schema_path("report.schema.json").read_text())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qmslint import fastyaml, yamlsafe
+from qmslint.read import fastyaml, yamlsafe
 
 KEYS = st.sampled_from(["id", "title", "status", "clauses", "related", "version", "doc-id", "x_y"])
 PLAIN = st.sampled_from(

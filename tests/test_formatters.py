@@ -83,7 +83,7 @@ def test_formats_are_registered_through_the_formatter_hook() -> None:
     names = [formatter.name for formatter in builtin_formatters()]
     for name in ("sarif", "sarif-audit", "junit", "github", "gitlab", "markdown"):
         assert name in names
-    from qmslint.builtin import core
+    from qmslint.plugins.builtin import core
 
     assert [f.name for f in core.qmslint_formatters()] == names
 
@@ -203,9 +203,9 @@ def test_repository_level_findings_without_config_point_at_the_manual(qms: Qms) 
 
 
 def test_anchor_order(tmp_path: Path) -> None:
-    from qmslint.formatters import Anchor
-    from qmslint.formatters.anchor import repository_anchor
     from qmslint.model import Document, Field, Position
+    from qmslint.report import Anchor
+    from qmslint.report.anchor import repository_anchor
 
     def document(path: str, type_: str) -> Document:
         return Document(path=path, fields={"type": Field("type", type_, Position(1))})
@@ -539,14 +539,19 @@ def test_rules_that_do_not_apply_are_skipped_not_passed(qms: Qms) -> None:
 def test_a_failed_check_is_a_junit_error_and_a_sarif_notification(
     qms: Qms, monkeypatch: pytest.MonkeyPatch, sarif_schema: dict[str, Any]
 ) -> None:
-    from qmslint.checks import documents
+    from qmslint import checks
+    from qmslint.checks import identity
+    from qmslint.plugins import host
 
     def explode(ctx: object) -> list:
         raise ValueError("bug in a check")
 
-    kind = documents.CheckKind("unique-ids", explode, documents.UNIQUE.options_schema)
-    patched = tuple(kind if k.name == "unique-ids" else k for k in documents.BUILTIN)
-    monkeypatch.setattr(documents, "BUILTIN", patched)
+    kind = checks.CheckKind("unique-ids", explode, identity.UNIQUE.options_schema)
+    builtin = checks.builtin
+    monkeypatch.setattr(
+        checks, "builtin", lambda: [kind if k.name == "unique-ids" else k for k in builtin()]
+    )
+    monkeypatch.setattr(host, "_HOSTS", {})  # a fresh host calls the patched hook
     qms.config(profiles=["document-control"])
     qms.effective("SOP-1", ["iso13485:4.2.4"])
     result = qms.run("check", "--today", TODAY, "--format", "junit", "-o", "sarif:out.sarif")

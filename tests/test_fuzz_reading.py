@@ -8,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qmslint.clauses import shipped
-from qmslint.config import Config
-from qmslint.discovery import Candidate
-from qmslint.fields import alias_table
-from qmslint.readers import MarkdownReader, SidecarReader, YamlRecordReader
-from qmslint.repository import build, read_document
+from qmslint.index.repository import IndexSettings, build
+from qmslint.read.discovery import Candidate
+from qmslint.read.document import read_document
+from qmslint.read.fields import Spellings
+from qmslint.read.readers import MarkdownReader, SidecarReader, YamlRecordReader
 from qmslint.testing import run_qmslint
 
 FRAGMENTS = st.sampled_from(
@@ -43,14 +43,13 @@ def test_reading_never_raises(tmp_path: Path, content: bytes, name: str) -> None
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
-    config = Config(root=tmp_path)
-    document = read_document(tmp_path, Candidate(name), READERS, alias_table(), config, {name})
+    document = read_document(tmp_path, Candidate(name), READERS, Spellings.of(), {name})
     assert document.path == name
     for problem in document.problems:
         assert problem.position.line >= 1 and problem.message
     for field in document.fields.values():
         assert field.position.line >= 1
-    repo = build(tmp_path, config, [Candidate(name)], READERS, shipped())  # citations, devices
+    repo = build(tmp_path, [document], IndexSettings(), shipped())  # citations, devices
     assert len(repo.documents) == 1
 
 

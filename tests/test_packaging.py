@@ -35,10 +35,10 @@ def test_wheel_carries_data_files(wheel: Path) -> None:
     for schema in (REPO / "schemas").glob("*.json"):
         assert f"qmslint/_data/schemas/{schema.name}" in names
     for catalogue in ("iso13485", "iso9001", "iso14971", "mdr", "cfr"):
-        assert f"qmslint/catalogues/{catalogue}.yaml" in names
+        assert f"qmslint/clauses/catalogues/{catalogue}.yaml" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "[qmslint]" in text and "mdr = qmslint.builtin.mdr" in text
+    assert "[qmslint]" in text and "mdr = qmslint.plugins.builtin.mdr" in text
 
 
 def test_installed_wheel_runs(wheel: Path, tmp_path: Path) -> None:
@@ -91,7 +91,12 @@ def test_installed_wheel_runs(wheel: Path, tmp_path: Path) -> None:
     assert run.returncode == 1, run.stderr
     assert "ISO102" in run.stdout
     where = subprocess.run(
-        [sys.executable, "-S", "-c", "import qmslint.resources as r; print(r.data_dir('rules'))"],
+        [
+            sys.executable,
+            "-S",
+            "-c",
+            "import qmslint.support.resources as r; print(r.data_dir('rules'))",
+        ],
         cwd=qms,
         env=env,
         capture_output=True,

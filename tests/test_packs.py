@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from qmslint.resources import schema_path
+from qmslint.support.resources import schema_path
 from qmslint.testing import Qms, write_distribution
 
 REPORT_SCHEMA = json.loads(schema_path("report.schema.json").read_text())
@@ -177,7 +177,7 @@ PLUGIN = """\
 from pathlib import Path
 
 from qmslint.checks import CheckKind, options_schema
-from qmslint.hookspecs import hookimpl
+from qmslint.plugins.hookspecs import hookimpl
 
 HERE = Path(__file__).resolve().parent
 

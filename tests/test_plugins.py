@@ -8,7 +8,7 @@ from importlib.metadata import EntryPoint
 
 import pytest
 
-from qmslint import plugins
+from qmslint.plugins import host as plugins
 from qmslint.testing import Qms
 
 
@@ -26,7 +26,7 @@ def test_built_in_profiles_are_plugins() -> None:
     names = {plugin.name for plugin in host.plugins}
     assert {"core", "iso9001", "iso13485", "mdr", "fda-qmsr"} <= names
     assert host.problems == []
-    assert {path.name for _, path in host.rule_packs()} >= {"mdr.yaml", "iso13485.yaml"}
+    assert {source.path.name for source in host.pack_sources} >= {"mdr.yaml", "iso13485.yaml"}
 
 
 def test_a_plugin_that_fails_to_import_is_reported_by_name(
@@ -66,17 +66,19 @@ def test_a_plugin_whose_hook_raises_is_reported_by_name(
 def test_a_check_function_that_raises_is_reported_and_the_run_goes_on(
     qms: Qms, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qmslint.checks import documents
+    from qmslint import checks
+    from qmslint.checks import identity
+    from qmslint.plugins import host
 
     def explode(ctx):
         raise ValueError("bug in a check")
 
-    kind = documents.CheckKind("unique-ids", explode, documents.UNIQUE.options_schema)
+    kind = checks.CheckKind("unique-ids", explode, identity.UNIQUE.options_schema)
+    builtin = checks.builtin
     monkeypatch.setattr(
-        documents,
-        "BUILTIN",
-        tuple(kind if k.name == "unique-ids" else k for k in documents.BUILTIN),
+        checks, "builtin", lambda: [kind if k.name == "unique-ids" else k for k in builtin()]
     )
+    monkeypatch.setattr(host, "_HOSTS", {})  # a fresh host calls the patched hook
     qms.config(profiles=["document-control"])
     qms.effective("SOP-1", approvers=None)
     result = qms.check()

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from qmslint.clauses import shipped
-from qmslint.engine import open_session
 from qmslint.errors import UserError
 from qmslint.model import Severity
-from qmslint.rules import RuleSet, load_pack
+from qmslint.packs.rules import RuleSet, load_pack
+from qmslint.session import open_session
 
 KINDS = {"unique-ids": {"type": "object"}, "field": None}
 

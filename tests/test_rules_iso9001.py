@@ -9,7 +9,7 @@ import pytest
 from fixtures.qms_specs import Spec, iso9001_only
 from fixtures.rule_cases import ISO9001, Bases, check_case
 
-from qmslint.rulesdoc import builtin_ruleset
+from qmslint.session import builtin_ruleset
 from qmslint.testing import Qms
 
 

@@ -12,9 +12,10 @@ from fixtures.rule_cases import ALL, BASES
 
 from qmslint import rulesdoc
 from qmslint.checks import evaluate
+from qmslint.index.devices import facts_with_defaults
 from qmslint.model import Device
-from qmslint.repository import _facts
-from qmslint.rules import RuleSet
+from qmslint.packs.rules import RuleSet
+from qmslint.session import builtin_ruleset
 from qmslint.testing import Qms
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,7 +26,7 @@ PARENT.update({"mdr": "iso13485", "fda-qmsr": "iso13485"})
 
 @pytest.fixture(scope="module")
 def ruleset() -> RuleSet:
-    return rulesdoc.builtin_ruleset()
+    return builtin_ruleset()
 
 
 def _own_rules(ruleset: RuleSet) -> dict[str, object]:
@@ -69,7 +70,7 @@ def test_conditional_rules_apply_to_the_fixture_their_tests_use(
     """So that 'silent on the complete QMS' means the rule ran and found nothing."""
     rule = ruleset.rules[rule_id]
     config = BASES[ALL[rule_id].base]().config
-    devices = [Device(str(entry["id"]), _facts(entry)) for entry in config["devices"]]
+    devices = [Device(str(entry["id"]), facts_with_defaults(entry)) for entry in config["devices"]]
     portfolio = SimpleNamespace(devices=devices, markets=set())
     assert evaluate(rule.when, portfolio) is True
     assert rule_id in ruleset.resolve(config["profiles"])

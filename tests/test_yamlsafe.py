@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from qmslint import yamlsafe
 from qmslint.model import Position
+from qmslint.read import yamlsafe
 
 
 def test_values_and_positions_are_kept() -> None:

@@ -13,10 +13,10 @@ log. Upload SARIF (`-o sarif:FILE`) for the full list in code scanning.
 
 from __future__ import annotations
 
-from qmslint.formatters import Report
 from qmslint.formatters.common import valid_utf8
 from qmslint.formatters.text import summary_line
 from qmslint.model import Finding, Severity
+from qmslint.report import PLAIN, Presentation, Report
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -51,7 +51,7 @@ class GithubFormatter:
     name = "github"
     description = "GitHub Actions annotations (workflow commands with file, line, title)"
 
-    def render(self, report: Report) -> str:
+    def render(self, report: Report, presentation: Presentation = PLAIN) -> str:
         lines = [command(finding, report) for finding in report.active]
         lines.append(summary_line(report))
         return valid_utf8("\n".join(lines)) + "\n"

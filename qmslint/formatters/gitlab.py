@@ -12,7 +12,7 @@ Each active finding becomes
   keeps only the first issue of a fingerprint), so the merge-request widget tells new findings
   from fixed ones across commits;
 - location: repository-relative path and line; repository-level findings are anchored at the
-  config file (see `qmslint.formatters.anchor`), since GitLab needs a path;
+  config file (see `qmslint.report.anchor`), since GitLab needs a path;
 - suppressed findings are left out: the widget is a gate, not an audit trail.
 """
 
@@ -21,10 +21,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from qmslint.formatters import Report
-from qmslint.formatters.anchor import located
 from qmslint.formatters.common import unique_fingerprints, valid_utf8
 from qmslint.model import Severity
+from qmslint.report import PLAIN, Presentation, Report
+from qmslint.report.anchor import located
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -55,5 +55,5 @@ class GitlabFormatter:
     name = "gitlab"
     description = "GitLab Code Quality JSON (merge-request widget)"
 
-    def render(self, report: Report) -> str:
+    def render(self, report: Report, presentation: Presentation = PLAIN) -> str:
         return valid_utf8(json.dumps(code_quality(report), indent=2, ensure_ascii=False)) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from qmslint.formatters import Report
+from qmslint.report import PLAIN, Presentation, Report
 
 REPORT_VERSION = 1
 
@@ -44,5 +44,5 @@ class JsonFormatter:
     name = "json"
     description = "the versioned JSON report (schemas/report.schema.json)"
 
-    def render(self, report: Report) -> str:
+    def render(self, report: Report, presentation: Presentation = PLAIN) -> str:
         return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -30,9 +30,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from qmslint.formatters import Report
 from qmslint.formatters.text import REPOSITORY, location
 from qmslint.model import Finding
+from qmslint.report import PLAIN, Presentation, Report
 
 PASSED = "all documents"
 NOT_APPLICABLE = "not applicable: the rule's condition (devices, markets) does not hold here"
@@ -136,7 +136,7 @@ class JunitFormatter:
     name = "junit"
     description = "JUnit XML for GitLab and Jenkins test reports (one test per rule and document)"
 
-    def render(self, report: Report) -> str:
+    def render(self, report: Report, presentation: Presentation = PLAIN) -> str:
         tree = junit_tree(report)
         ET.indent(tree)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tree, "unicode") + "\n"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from qmslint.formatters import Report
 from qmslint.formatters.common import valid_utf8
 from qmslint.formatters.text import REPOSITORY
 from qmslint.model import Finding, Severity
+from qmslint.report import PLAIN, Presentation, Report
 
 MAX_ROWS = 100
 ICONS = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.INFO: "ℹ️"}
@@ -118,5 +118,5 @@ class MarkdownFormatter:
     name = "markdown"
     description = "a Markdown summary for a merge-request / pull-request comment"
 
-    def render(self, report: Report) -> str:
+    def render(self, report: Report, presentation: Presentation = PLAIN) -> str:
         return valid_utf8(render_markdown(report))

@@ -15,7 +15,7 @@ What GitHub needs and how it is met:
   `defaultConfiguration.level` and `properties.tags` (the clause ids the rule enforces);
 - locations: repository-relative, percent-encoded URIs with `uriBaseId: "%SRCROOT%"` and a
   `region` (line, column). Repository-level findings are anchored at the config file (see
-  `qmslint.formatters.anchor`): GitHub refuses a result without a physical location;
+  `qmslint.report.anchor`): GitHub refuses a result without a physical location;
 - `partialFingerprints`: `primaryLocationLineHash` and `qmslint/v1` both hold the finding's own
   fingerprint (rule + document + subject, never the line), made unique within the run. Setting
   `primaryLocationLineHash` ourselves keeps `upload-sarif` from computing one from the line's
@@ -31,10 +31,10 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from qmslint.formatters import Report
-from qmslint.formatters.anchor import located
 from qmslint.formatters.common import unique_fingerprints, valid_utf8
 from qmslint.model import Finding, Severity
+from qmslint.report import PLAIN, Presentation, Report
+from qmslint.report.anchor import located
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "qmslint/v1"
@@ -213,7 +213,7 @@ class SarifFormatter:
     description = "SARIF 2.1.0 for GitHub code scanning (suppressed findings left out)"
     audit = False
 
-    def render(self, report: Report) -> str:
+    def render(self, report: Report, presentation: Presentation = PLAIN) -> str:
         log = sarif_log(report, audit=self.audit)
         return valid_utf8(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 

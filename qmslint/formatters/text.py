@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from itertools import groupby
 
-from qmslint.formatters import Report
 from qmslint.model import Finding, Severity
+from qmslint.report import PLAIN, Presentation, Report
 
 REPOSITORY = "<repository>"
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -43,10 +43,10 @@ class TextFormatter:
     name = "text"
     description = "human-readable lines (grouped and coloured on a terminal)"
 
-    def render(self, report: Report) -> str:
+    def render(self, report: Report, presentation: Presentation = PLAIN) -> str:
         lines: list[str] = []
-        shown = report.findings if report.show_suppressed else report.active
-        if report.color:
+        shown = report.findings if presentation.show_suppressed else report.active
+        if presentation.color:
             for path, group in groupby(shown, key=lambda f: f.path):
                 lines.append(f"{_BOLD}{path or REPOSITORY}{_RESET}")
                 lines += ["  " + _line(f, True, with_path=path is None) for f in group]
@@ -54,8 +54,9 @@ class TextFormatter:
             lines += [_line(f, False) for f in shown]
         if report.statistics:
             lines += ["", *statistics(report)]
-        lines.append(summary_line(report))
-        return "\n".join(lines) + "\n"
+        if not presentation.quiet:
+            lines.append(summary_line(report))
+        return "".join(line + "\n" for line in lines)
 
 
 def statistics(report: Report) -> list[str]:

@@ -1,0 +1,202 @@
+"""The `field` check: present, equals, one of, pattern, number and date comparisons.
+
+One rule checks one field of every selected document, e.g. "a record-control procedure states a
+retention of at least 2 years" or "an effective document is not effective before it was approved".
+A field may be a path into a mapping (`reporting_deadlines_days.mdr-serious-incident`). Per-device
+values (`traceability_level: {IMPLANT-1: unit}`) are checked for each device the rule names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from qmslint.checks.context import CheckContext
+from qmslint.checks.kind import DEVICE_MATCH, SELECTOR, CheckKind, options_schema
+from qmslint.index.devices import as_list, device_matches
+from qmslint.model import Device, Document, Field, Finding
+from qmslint.read.fields import to_date
+
+ASSERTIONS = {
+    "equals",
+    "one_of",
+    "pattern",
+    "pattern_from_config",
+    "min",
+    "max",
+    "at_least_device_fact",
+    "not_before_field",
+    "not_after_field",
+    "not_after_today",
+    "min_items",
+}
+OPTIONS = options_schema(
+    {
+        "select": SELECTOR,
+        "field": {"type": "string", "minLength": 1},
+        "present": {"const": True},
+        "if_present": {"type": "boolean"},
+        "equals": {"type": ["string", "number", "boolean"]},
+        "one_of": {"type": "array", "minItems": 1},
+        "pattern": {"type": "string", "format": "regex"},
+        "pattern_from_config": {"const": "id_pattern"},
+        "min": {"type": "number"},
+        "max": {"type": "number"},
+        "at_least_device_fact": {"type": "string"},
+        "not_before_field": {"type": "string"},
+        "not_after_field": {"type": "string"},
+        "not_after_today": {"type": "boolean"},
+        "min_items": {"type": "integer", "minimum": 1},
+        "for_devices": DEVICE_MATCH,
+        "message": {"type": "string"},
+    },
+    required=["field"],
+)
+
+
+def _lookup(document: Document, path: str) -> tuple[Field | None, Any, Any]:
+    """(field, value, item key) for `name` or `name.key`; value None when absent."""
+    name, _, sub = path.partition(".")
+    found = document.fields.get(name) or document.raw.get(name)
+    if found is None:
+        return None, None, None
+    if not sub:
+        return found, found.value, None
+    value = found.value.get(sub) if isinstance(found.value, dict) else None
+    return found, value, sub if value is not None else None
+
+
+def check_field(ctx: CheckContext) -> Iterable[Finding]:
+    options = ctx.options
+    path = options["field"]
+    devices_match = options.get("for_devices")
+    for document in ctx.select(options.get("select")):
+        field_, value, item = _lookup(document, path)
+        if devices_match is None:
+            yield from _judge(ctx, document, field_, value, item, path, None)
+            continue
+        for device in ctx.repo.devices_for(document):
+            if not device_matches(device, devices_match):
+                continue
+            per_device = value.get(device.id) if isinstance(value, dict) else value
+            per_item = device.id if isinstance(value, dict) else item
+            yield from _judge(ctx, document, field_, per_device, per_item, path, device)
+
+
+def _judge(
+    ctx: CheckContext,
+    document: Document,
+    field_: Field | None,
+    value: Any,
+    item: Any,
+    path: str,
+    device: Device | None,
+) -> Iterable[Finding]:
+    options = ctx.options
+    subject = f"'{path}'" + (f" for device {device.id}" if device else "")
+    key = path + (f"@{device.id}" if device else "")
+    custom = options.get("message")
+
+    def finding(problem: str, assertion: str) -> Finding:
+        """`assertion` names what failed, so two failures of one field differ in fingerprint."""
+        text = (
+            custom.format(field=path, value=value, device=device.id if device else "")
+            if custom
+            else problem
+        )
+        return ctx.finding(text, document, field_, item=item, key=f"{key}:{assertion}")
+
+    if value in (None, "", []):
+        if options.get("present") or (not options.get("if_present") and ASSERTIONS & set(options)):
+            yield finding(f"{_kind(document)} does not state {subject}", "missing")
+        return
+    if "equals" in options and value != options["equals"]:
+        yield finding(f"{subject} is '{_show(value)}'; it must be '{options['equals']}'", "equals")
+    if "one_of" in options and value not in options["one_of"]:
+        allowed = ", ".join(map(str, options["one_of"]))
+        yield finding(f"{subject} is '{_show(value)}'; it must be one of {allowed}", "one_of")
+    pattern = options.get("pattern")
+    if options.get("pattern_from_config"):
+        pattern = ctx.settings.id_pattern
+    if pattern and not re.fullmatch(pattern, str(value)):
+        yield finding(f"{subject} '{_show(value)}' does not match the pattern {pattern}", "pattern")
+    if "min_items" in options and len(as_list(value)) < options["min_items"]:
+        yield finding(
+            f"{subject} lists {len(as_list(value))}; at least {options['min_items']} needed",
+            "min_items",
+        )
+    yield from _numbers(ctx, document, value, subject, finding)
+    yield from _dates(ctx, document, value, subject, finding)
+
+
+def _numbers(
+    ctx: CheckContext, document: Document, value: Any, subject: str, finding
+) -> Iterable[Finding]:
+    options = ctx.options
+    if not {"min", "max", "at_least_device_fact"} & set(options):
+        return
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        yield finding(f"{subject} should be a number, not '{_show(value)}'", "number")
+        return
+    if "min" in options and value < options["min"]:
+        yield finding(f"{subject} is {value}; it must be at least {options['min']}", "min")
+    if "max" in options and value > options["max"]:
+        yield finding(f"{subject} is {value}; it must be at most {options['max']}", "max")
+    fact = options.get("at_least_device_fact")
+    if fact:
+        for device in ctx.repo.devices_for(document):
+            needed = device.fact(fact)
+            if isinstance(needed, (int, float)) and value < needed:
+                yield finding(
+                    f"{subject} is {value}; device {device.id} has {fact.replace('_', ' ')} "
+                    f"{needed}, so it must be at least {needed}",
+                    f"{fact}@{device.id}",
+                )
+
+
+def _dates(
+    ctx: CheckContext, document: Document, value: Any, subject: str, finding
+) -> Iterable[Finding]:
+    """Date order against another field of the same document, or against `--today`."""
+    options = ctx.options
+    if not {"not_before_field", "not_after_field", "not_after_today"} & set(options):
+        return
+    mine = _date_value(value)
+    if mine is None:
+        yield finding(f"{subject} should be a date (YYYY-MM-DD), not '{_show(value)}'", "date")
+        return
+    for option, later in (("not_before_field", True), ("not_after_field", False)):
+        other_name = options.get(option)
+        other = _date_value(document.get(other_name)) if other_name else None
+        if other is None:
+            continue
+        if later and mine < other:
+            yield finding(f"{subject} ({mine}) is before '{other_name}' ({other})", option)
+        if not later and mine > other:
+            yield finding(f"{subject} ({mine}) is after '{other_name}' ({other})", option)
+    if options.get("not_after_today") and mine > ctx.today:
+        yield finding(f"{subject} ({mine}) lies in the future (today is {ctx.today})", "future")
+
+
+def _kind(document: Document) -> str:
+    return f"{document.type or 'document'} {document.id or document.path}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+CHECK = CheckKind("field", check_field, OPTIONS, "one field of every selected document")
+
+
+def _date_value(value: Any) -> dt.date | None:
+    try:
+        return to_date(value)
+    except TypeError:
+        return None

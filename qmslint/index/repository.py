@@ -1,0 +1,126 @@
+"""The repository index: every document read once, with lookups the rules share.
+
+Rules never read files or parse clause ids themselves; they ask the index (documents by id, type
+and cited clause; devices; justified exclusions). Every document is indexed, even one without an
+id, so that a duplicate or missing id is a finding and never a silent skip. The index takes the
+few settings it needs (`IndexSettings`), not the whole configuration.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qmslint import clauses as clause_ids
+from qmslint.index import devices as device_index
+from qmslint.index.citations import Citation, ClauseIndex, citations_of
+from qmslint.model import Device, Document, Position
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """What the index needs from the configuration."""
+
+    in_force: tuple[str, ...] = ("effective",)
+    standard: str | None = None  # the framework of bare clause numbers (`8.5.2`)
+    markets: tuple[str, ...] = ()
+    devices: tuple[Mapping[str, Any], ...] = ()  # the config's `devices:` entries
+    device_positions: tuple[Position, ...] = ()
+    config_name: str = "<defaults>"  # where findings about config-declared devices point
+
+
+@dataclass
+class Exclusion:
+    clause: clause_ids.ClauseId
+    justification: str
+    document: Document
+
+
+@dataclass
+class Repository:
+    root: Path
+    settings: IndexSettings
+    catalogues: clause_ids.Catalogues
+    documents: list[Document] = field(default_factory=list)
+    devices: list[Device] = field(default_factory=list)
+    device_problems: list[device_index.DeviceProblem] = field(default_factory=list)
+    citations: dict[str, list[Citation]] = field(default_factory=dict)
+    by_id: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
+    clause_index: ClauseIndex = field(default_factory=ClauseIndex)
+
+    # -- lookups rules use ------------------------------------------------------------------
+
+    def in_force(self, document: Document) -> bool:
+        return document.status in self.settings.in_force
+
+    def documents_covering(self, required: clause_ids.ClauseId) -> list[Document]:
+        """Documents whose citations cover `required`, by path."""
+        return self.clause_index.covering(required, self.catalogues)
+
+    def excluded(self, required: clause_ids.ClauseId) -> Exclusion | None:
+        """A justified exclusion in an in-force quality manual covering `required`, if any."""
+        for exclusion in self.exclusions():
+            if exclusion.justification and (
+                exclusion.clause == required or exclusion.clause.is_ancestor_of(required)
+            ):
+                return exclusion
+        return None
+
+    def exclusions(self) -> Iterable[Exclusion]:
+        for document in self.documents:
+            if document.type != "manual" or not self.in_force(document):
+                continue
+            default = self.default_framework(document)
+            for item in document.get("exclusions") or ():
+                try:
+                    clause = clause_ids.parse(item["clause"], default)
+                except clause_ids.ClauseError:
+                    continue
+                yield Exclusion(clause, item["justification"], document)
+
+    def default_framework(self, document: Document) -> str | None:
+        return clause_ids.framework_of_standard(
+            document.get("standard")
+        ) or clause_ids.framework_of_standard(self.settings.standard)
+
+    def devices_for(self, document: Document) -> list[Device]:
+        """The devices a document applies to: those it names, or all when it names none."""
+        named = document.get("devices") or []
+        if not named:
+            return list(self.devices)
+        return [device for device in self.devices if device.id in named]
+
+    def document_at(self, path: str | None) -> Document | None:
+        """The document read from `path` (a device's declaration, say), if it is one."""
+        return next((d for d in self.documents if d.path == path), None)
+
+    @property
+    def markets(self) -> set[str]:
+        found = {str(m) for m in self.settings.markets}
+        for device in self.devices:
+            found.update(str(m) for m in device.fact("markets") or ())
+        return found
+
+
+def build(
+    root: Path,
+    documents: Sequence[Document],
+    settings: IndexSettings,
+    catalogues: clause_ids.Catalogues,
+) -> Repository:
+    """The index over documents already read."""
+    repo = Repository(root=root, settings=settings, catalogues=catalogues)
+    repo.documents = list(documents)
+    for document in repo.documents:
+        citations = citations_of(document, repo.default_framework(document))
+        repo.citations[document.path] = citations
+        if document.id:
+            repo.by_id[document.id].append(document)
+        repo.clause_index.add(document, citations)
+    repo.devices, repo.device_problems = device_index.collect(
+        settings.devices, settings.device_positions, settings.config_name, repo.documents
+    )
+    return repo

@@ -1,0 +1,1 @@
+"""Plugins: the hook specifications, the host that calls each plugin on its own, the built-ins."""

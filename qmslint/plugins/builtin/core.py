@@ -1,0 +1,33 @@
+"""The core plugin: readers, check kinds, formatters and the document-control rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qmslint import checks
+from qmslint.checks import CheckKind
+from qmslint.formatters import Formatter, builtin_formatters
+from qmslint.plugins.hookspecs import hookimpl
+from qmslint.read.readers import MarkdownReader, Reader, SidecarReader, YamlRecordReader
+from qmslint.support.resources import data_dir
+
+
+@hookimpl
+def qmslint_rule_packs() -> list[Path]:
+    return [data_dir("rules") / "document-control.yaml"]
+
+
+@hookimpl
+def qmslint_check_kinds() -> list[CheckKind]:
+    return checks.builtin()
+
+
+@hookimpl
+def qmslint_readers() -> list[Reader]:
+    # the sidecar reader comes before the record reader: `x.docx.yaml` is also a `.yaml`
+    return [MarkdownReader(), SidecarReader(), YamlRecordReader()]
+
+
+@hookimpl
+def qmslint_formatters() -> list[Formatter]:
+    return builtin_formatters()

@@ -1,0 +1,75 @@
+"""Which files of the repository are documents: include/exclude globs, .gitignore, symlinks.
+
+Inside a git work tree the file list comes from `git ls-files` (tracked and untracked, minus what
+git ignores), so .gitignore is honoured exactly as git does. Elsewhere the tree is walked. Hidden
+folders are never documents; symlinks that lead out of the repository are reported, not followed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from qmslint.read.gitutil import git_files
+from qmslint.read.globs import matches_any
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to read: its repository-relative POSIX path, or why it cannot be read."""
+
+    path: str
+    problem: str | None = None  # "symlink-outside" when the link leaves the repository
+
+
+def list_files(root: Path) -> list[str]:
+    """All files under root as relative POSIX paths; git's view when root is in a work tree."""
+    from_git = git_files(root)
+    if from_git is not None:
+        return from_git
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = Path(folder).relative_to(root)
+        for name in files:
+            found.append((rel / name).as_posix())
+    return found
+
+
+def discover(root: Path, include: list[str], exclude: list[str]) -> list[Candidate]:
+    """Documents under root, sorted, honouring include/exclude and never leaving the repository."""
+    root = root.resolve()
+    base = str(root)
+    candidates = []
+    for rel in list_files(root):
+        if is_hidden(rel) or not matches_any(rel, include) or matches_any(rel, exclude):
+            continue
+        full = os.path.join(base, rel)
+        try:
+            mode = os.lstat(full).st_mode
+        except OSError:
+            continue  # deleted but still in git's index
+        if stat.S_ISLNK(mode):
+            try:
+                target = Path(full).resolve(strict=True)
+            except (OSError, RuntimeError):
+                candidates.append(Candidate(rel, "symlink-broken"))
+                continue
+            if not target.is_relative_to(root):
+                candidates.append(Candidate(rel, "symlink-outside"))
+                continue
+        elif not stat.S_ISREG(mode):
+            continue  # a submodule or a special file
+        candidates.append(Candidate(rel))
+    return candidates
+
+
+def is_hidden(rel: str) -> bool:
+    return any(part.startswith(".") for part in rel.split("/")[:-1]) or rel.startswith(".")
+
+
+def is_selected(rel: str, include: list[str], exclude: list[str]) -> bool:
+    """Whether an explicitly passed file would be a document (pre-commit passes any file)."""
+    return not is_hidden(rel) and matches_any(rel, include) and not matches_any(rel, exclude)

@@ -1,0 +1,282 @@
+"""Safe YAML loading that keeps the line and column of every value.
+
+ruamel.yaml composes the node graph (with the C parser when ruamel.yaml.clib is installed, which is
+faster than PyYAML's C loader); this module turns nodes into plain Python values itself. That way
+no arbitrary object is ever constructed, duplicate keys and alias bombs are caught with their
+position, and the position of every mapping value and list item is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from qmslint.model import Position
+from qmslint.read import fastyaml
+
+try:  # the C parser (ruamel.yaml.clib) when installed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ruamel.yaml.cyaml import CSafeLoader as _CLoader
+except ImportError:  # pragma: no cover - depends on the platform's wheels
+    _CLoader = None
+_PURE = YAML(typ="safe", pure=True)
+
+MAX_NODES = 20_000  # more values than any front matter has; bounds alias bombs
+MAX_DEPTH = 64
+KEY = fastyaml.KEY  # positions[(*path, key, KEY)] is where the key itself is written
+
+_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{2}):(\d{2})(?:\.\d*)?)?"
+)
+
+
+class YamlProblem(Exception):
+    """A YAML text that cannot be loaded; carries a position and a problem code."""
+
+    def __init__(self, code: str, message: str, position: Position) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.position = position
+
+
+@dataclass
+class Loaded:
+    """A loaded YAML value with positions: `positions[path]` for every nested key/item path."""
+
+    value: Any
+    position: Position
+    positions: dict[tuple, Position] = field(default_factory=dict)
+
+
+def load(text: str, line_offset: int = 0, fast: bool = True) -> Loaded | None:
+    """Load one YAML document. Returns None for an empty document.
+
+    `line_offset` is added to every line so that front matter positions are file positions.
+    Raises YamlProblem for malformed YAML, duplicate keys, alias bombs and deep nesting.
+    """
+    if fast:
+        try:
+            value, positions = fastyaml.load(text, line_offset, _convert_plain)
+        except fastyaml.NotSimple:
+            pass
+        else:
+            return Loaded(value, Position(line_offset + 1, 1), positions) if value else None
+    try:
+        node = _compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        position = _position(mark, line_offset) if mark else Position(line_offset + 1, 1)
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise YamlProblem("malformed-yaml", f"malformed YAML: {message}", position) from None
+    except YAMLError as exc:
+        raise YamlProblem(
+            "malformed-yaml", f"malformed YAML: {exc}", Position(line_offset + 1, 1)
+        ) from None
+    except RecursionError:
+        raise YamlProblem(
+            "too-complex", "YAML nested too deeply to read", Position(line_offset + 1, 1)
+        ) from None
+    if node is None:
+        return None
+    builder = _Builder(line_offset)
+    value = builder.build(node, (), 0)
+    return Loaded(value, _position(node.start_mark, line_offset), builder.positions)
+
+
+@lru_cache(maxsize=65536)
+def _convert_plain(text: str, quoted: bool) -> Any:
+    """A scalar of the fast path, converted exactly as `_scalar` converts a node.
+
+    Cached: statuses, types, roles and dates repeat across thousands of documents, and every
+    value it returns is immutable.
+    """
+    if quoted:
+        return text
+    return _convert(_resolve_plain(text), text)
+
+
+def _compose(text: str) -> Node | None:
+    """The node graph, from the C parser when it can, else from ruamel's YAML 1.2 parser.
+
+    libyaml follows YAML 1.1, which rejects `[iso13485:4.2.4]` (a ':' inside a flow list) that
+    YAML 1.2 allows; such text, and every real error, is composed again by the pure parser.
+    """
+    if _CLoader is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            loader = _CLoader(text)
+            try:
+                return loader.get_single_node()
+            except YAMLError:
+                pass
+            finally:
+                loader.dispose()
+    return _PURE.compose(text)
+
+
+def _position(mark: Any, line_offset: int) -> Position:
+    return Position(mark.line + 1 + line_offset, mark.column + 1)
+
+
+class _Builder:
+    """Turns a node graph into plain values, counting nodes so aliases cannot explode."""
+
+    def __init__(self, line_offset: int) -> None:
+        self.line_offset = line_offset
+        self.positions: dict[tuple, Position] = {}
+        self.count = 0
+
+    def build(self, node: Node, path: tuple, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlProblem(
+                "too-complex",
+                f"YAML expands to more than {MAX_NODES} values (an alias bomb?)",
+                _position(node.start_mark, self.line_offset),
+            )
+        if depth > MAX_DEPTH:
+            raise YamlProblem(
+                "too-complex",
+                f"YAML nested deeper than {MAX_DEPTH} levels",
+                _position(node.start_mark, self.line_offset),
+            )
+        self.positions[path] = _position(node.start_mark, self.line_offset)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return _scalar(node)
+
+    def _mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if _tag(key_node) == "tag:yaml.org,2002:merge":
+                merged = self.build(value_node, (*path, "<<"), depth + 1)
+                for item in merged if isinstance(merged, list) else [merged]:
+                    if isinstance(item, dict):
+                        for k, v in item.items():
+                            result.setdefault(k, v)
+                continue
+            key = _scalar(key_node) if isinstance(key_node, ScalarNode) else None
+            key_position = _position(key_node.start_mark, self.line_offset)
+            if key is None or isinstance(key, (list, dict)):
+                raise YamlProblem(
+                    "malformed-yaml", "a mapping key must be a plain value", key_position
+                )
+            key = key if isinstance(key, str) else str(key)
+            if key in result:
+                first = self.positions[(*path, key, KEY)].line
+                raise YamlProblem(
+                    "duplicate-key",
+                    f"duplicate key '{key}' (first written on line {first})",
+                    key_position,
+                )
+            self.positions[(*path, key, KEY)] = key_position
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+
+def _tag(node: Node) -> str:
+    tag = node.tag
+    return getattr(tag, "value", None) or str(tag)
+
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?(?:[0-9_]+|0o[0-7_]+|0x[0-9a-fA-F_]+)$")
+_FLOAT = re.compile(
+    r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$"
+    r"|^\.(?:nan|NaN|NAN)$"
+)
+
+
+def _resolve_plain(text: str) -> str:
+    """YAML 1.2 core schema (plus dates), whichever parser composed the node."""
+    if _NULL.match(text):
+        return "null"
+    if _BOOL.match(text):
+        return "bool"
+    if _INT.match(text):
+        return "int"
+    if _FLOAT.match(text):
+        return "float"
+    if _TIMESTAMP.match(text) and len(text) >= 8:
+        return "timestamp"
+    return "str"
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag = _tag(node)
+    text = node.value
+    if not tag.startswith("tag:yaml.org,2002:"):
+        return text
+    kind = tag.rsplit(":", 1)[1]
+    if not node.style:  # plain: resolve by YAML 1.2 rules; quoted stays text
+        kind = _resolve_plain(text)
+    elif kind != "str":
+        kind = "str" if node.style in ("'", '"', "|", ">") else kind
+    return _convert(kind, text)
+
+
+def _convert(kind: str, text: str) -> Any:
+    if kind == "str":
+        return text
+    try:
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return text.lower() == "true"
+        if kind == "int":
+            return _int(text)
+        if kind == "float":
+            return _float(text)
+        if kind == "timestamp":
+            return _timestamp(text)
+    except ValueError:
+        return text
+    return text
+
+
+def _int(text: str) -> int:
+    cleaned = text.replace("_", "")
+    sign = -1 if cleaned.startswith("-") else 1
+    cleaned = cleaned.lstrip("+-")
+    if cleaned.startswith("0x"):
+        return sign * int(cleaned[2:], 16)
+    if cleaned.startswith("0o"):
+        return sign * int(cleaned[2:], 8)
+    if cleaned.startswith("0b"):
+        return sign * int(cleaned[2:], 2)
+    return sign * int(cleaned)
+
+
+def _float(text: str) -> float:
+    lowered = text.lower().replace("_", "")
+    if lowered in (".inf", "+.inf"):
+        return float("inf")
+    if lowered == "-.inf":
+        return float("-inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(lowered)
+
+
+def _timestamp(text: str) -> dt.date | dt.datetime:
+    match = _TIMESTAMP.match(text)
+    if not match:
+        raise ValueError(text)
+    year, month, day = (int(match.group(i)) for i in (1, 2, 3))
+    if match.group(4) is None:
+        return dt.date(year, month, day)
+    hour, minute, second = (int(match.group(i)) for i in (4, 5, 6))
+    return dt.datetime(year, month, day, hour, minute, second)

@@ -1,0 +1,30 @@
+"""Where the shipped data lives: inside the package in a wheel, at the top level in a checkout.
+
+The rule packs and schemas are kept at the repository's top level (`rules/`, `schemas/`) so that
+authors find them; the wheel build copies them to `qmslint/_data/`. Both places are looked up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent.parent  # the qmslint package
+
+
+def data_dir(name: str) -> Path:
+    """`rules` or `schemas`: the installed copy if there is one, else the checkout's."""
+    installed = _PACKAGE / "_data" / name
+    if installed.is_dir():
+        return installed
+    checkout = _PACKAGE.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"qmslint's '{name}' folder is missing from this installation")
+
+
+def package_file(*parts: str) -> Path:
+    return _PACKAGE.joinpath(*parts)
+
+
+def schema_path(name: str) -> Path:
+    return data_dir("schemas") / name
