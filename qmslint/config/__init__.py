@@ -17,6 +17,7 @@ from qmslint.config import toml as tomlpos
 from qmslint.errors import UserError
 from qmslint.model import Position
 from qmslint.read import validation
+from qmslint.read.access import BINARY_SUFFIXES, SIDECAR_SUFFIXES
 from qmslint.read.gitutil import git_root
 
 if sys.version_info >= (3, 11):
@@ -29,20 +30,8 @@ CONFIG_NAMES = (".qmslint.yaml", ".qmslint.yml")
 DEFAULT_INCLUDE = (
     "**/*.md",
     "**/*.markdown",
-    "**/*.docx",
-    "**/*.doc",
-    "**/*.pdf",
-    "**/*.xlsx",
-    "**/*.xls",
-    "**/*.pptx",
-    "**/*.odt",
-    "**/*.ods",
-    "**/*.docx.yaml",
-    "**/*.docx.yml",
-    "**/*.pdf.yaml",
-    "**/*.pdf.yml",
-    "**/*.xlsx.yaml",
-    "**/*.xlsx.yml",
+    *(f"**/*{suffix}" for suffix in BINARY_SUFFIXES),
+    *(f"**/*{sidecar}" for sidecar in SIDECAR_SUFFIXES),  # `X.docx.yaml` … `X.ods.yml`
 )
 DEFAULT_EXCLUDE = (
     "**/_templates/**",
@@ -74,7 +63,7 @@ class Config:
     fields: dict[str, str] = field(default_factory=dict)
     type_aliases: dict[str, str] = field(default_factory=dict)
     status_aliases: dict[str, str] = field(default_factory=dict)
-    in_force: list[str] = field(default_factory=lambda: ["effective"])
+    in_force: list[str] = field(default_factory=lambda: ["approved", "effective"])
     review_interval_months: int = 24
     id_pattern: str | None = None
     standard: str | None = None

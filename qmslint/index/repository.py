@@ -24,7 +24,7 @@ from qmslint.model import Device, Document, Position
 class IndexSettings:
     """What the index needs from the configuration."""
 
-    in_force: tuple[str, ...] = ("effective",)
+    in_force: tuple[str, ...] = ("approved", "effective")
     standard: str | None = None  # the framework of bare clause numbers (`8.5.2`)
     markets: tuple[str, ...] = ()
     devices: tuple[Mapping[str, Any], ...] = ()  # the config's `devices:` entries

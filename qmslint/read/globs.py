@@ -11,7 +11,8 @@ from functools import lru_cache
 def compile_glob(pattern: str) -> re.Pattern[str]:
     """`**/x/**`, `*.md`, `docs/*.md`: `*` stays inside one folder, `**` crosses folders.
 
-    A pattern without a slash matches the file name in any folder, as in .gitignore.
+    A pattern without a slash matches the file name in any folder, as in .gitignore. Matching
+    ignores case: QMS folders and extensions are written `Templates/`, `SOP.MD`, `Form.DOCX`.
     """
     pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
     anchored = "/" in pattern.rstrip("/")
@@ -37,7 +38,7 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
             i += 1
     body = "".join(out)
     prefix = "" if anchored else "(?:.*/)?"
-    return re.compile(f"^{prefix}{body}$")
+    return re.compile(f"^{prefix}{body}$", re.IGNORECASE)  # `Templates/`, `.MD` as written
 
 
 def matches_any(path: str, patterns: Iterable[str]) -> bool:
