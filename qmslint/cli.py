@@ -24,7 +24,7 @@ from qmslint.report import Presentation
 from qmslint.session import Session, open_session, validate_pack
 from qmslint.support import files
 
-VERBS = ("check", "rules", "explain", "profiles", "validate-pack", "baseline")
+VERBS = ("check", "show", "rules", "explain", "profiles", "validate-pack", "baseline")
 
 
 def _csv(value: str) -> list[str]:
@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--baseline", type=Path, default=None, help="baseline file (default .qmslint-baseline.yaml)"
     )
 
+    show = verbs.add_parser("show", help="print what qmslint read from each document, and where")
+    show.add_argument("paths", nargs="*", help="only these files/folders")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    _common(show, profiles=False)
+
     rules = verbs.add_parser("rules", help="list rules (of a profile)")
     _common(rules)
     explain = verbs.add_parser("explain", help="explain one rule")
@@ -135,6 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _version()
         return {
             "check": _check,
+            "show": _show,
             "rules": _rules,
             "explain": _explain,
             "profiles": _profiles,
@@ -235,6 +241,29 @@ def _check(args: argparse.Namespace) -> int:
         print(f"qmslint: error: {error}", file=sys.stderr)
     fail_on = args.fail_on or session.config.fail_on
     return exit_code(outcome, fail_on, args.exit_zero)
+
+
+def _show(args: argparse.Namespace) -> int:
+    """`qmslint show [PATH ...]`: the canonical fields, claims and in-force state of documents."""
+    from qmslint.engine import index_repository
+    from qmslint.views import show
+
+    session = _session(args)
+    repo = index_repository(session)
+    root = session.config.root.resolve()
+    wanted = []
+    for given in args.paths:
+        full = Path(given).resolve()
+        if not full.exists():
+            raise UserError(f"'{given}' does not exist")
+        try:
+            wanted.append(full.relative_to(root).as_posix())
+        except ValueError:
+            raise UserError(f"'{given}' lies outside the repository {root}") from None
+    documents = show.selected(repo, wanted)
+    render = show.render_json if args.format == "json" else show.render_text
+    sys.stdout.write(render(repo, documents))
+    return 0
 
 
 def _colour_wanted() -> bool:

@@ -90,14 +90,20 @@ def active_rules(
     return profiles, chosen_by.rules(chosen, ruleset.rules)
 
 
+def index_repository(session: Session) -> Repository:
+    """Discover, read and index the whole repository (what every verb that reads starts with)."""
+    root = session.config.root
+    candidates = discover(root, session.config.include, session.config.exclude)
+    documents = read_documents(root, candidates, session.host.readers, session.spellings())
+    return build(root, documents, session.index_settings(), session.catalogues)
+
+
 def run(session: Session, options: RunOptions) -> Outcome:
     config = session.config
     today = options.today or config.today
     chosen_by = selection(session, options)
     profiles, rules = active_rules(session, options, chosen_by)
-    candidates = discover(config.root, config.include, config.exclude)
-    documents = read_documents(config.root, candidates, session.host.readers, session.spellings())
-    repo = build(config.root, documents, session.index_settings(), session.catalogues)
+    repo = index_repository(session)
     settings = CheckSettings(config.review_interval_months, config.id_pattern)
     shared = Shared(repo=repo, today=today, active_rules=rules, settings=settings)
     findings: list[Finding] = []

@@ -27,6 +27,7 @@ STAGES = [
     ("plugins", "hookspecs"),
     ("session",),
     ("engine", "rulesdoc"),
+    ("views",),
     ("cli", "testing", "__main__"),
 ]
 RANK = {name: rank for rank, names in enumerate(STAGES) for name in names}
