@@ -24,7 +24,7 @@ from qmslint.report import Presentation
 from qmslint.session import Session, open_session, validate_pack
 from qmslint.support import files
 
-VERBS = ("check", "show", "rules", "explain", "profiles", "validate-pack", "baseline")
+VERBS = ("check", "show", "init", "rules", "explain", "profiles", "validate-pack", "baseline")
 
 
 def _csv(value: str) -> list[str]:
@@ -96,6 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--format", choices=("text", "json"), default="text")
     _common(show, profiles=False)
 
+    init = verbs.add_parser(
+        "init", help="write a .qmslint.yaml that maps this repository's conventions"
+    )
+    init.add_argument("--starter", action="store_true", help="scaffold a minimal QMS here instead")
+    init.add_argument(
+        "--output", default=None, help="where to write the config (`-`: standard output)"
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing config")
+
     rules = verbs.add_parser("rules", help="list rules (of a profile)")
     _common(rules)
     explain = verbs.add_parser("explain", help="explain one rule")
@@ -141,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return {
             "check": _check,
             "show": _show,
+            "init": _init,
             "rules": _rules,
             "explain": _explain,
             "profiles": _profiles,
@@ -246,7 +256,7 @@ def _check(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     """`qmslint show [PATH ...]`: the canonical fields, claims and in-force state of documents."""
     from qmslint.engine import index_repository
-    from qmslint.views import show
+    from qmslint.verbs import show
 
     session = _session(args)
     repo = index_repository(session)
@@ -263,6 +273,43 @@ def _show(args: argparse.Namespace) -> int:
     documents = show.selected(repo, wanted)
     render = show.render_json if args.format == "json" else show.render_text
     sys.stdout.write(render(repo, documents))
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    """`qmslint init`: survey the repository and write a commented config (or a starter QMS)."""
+    from dataclasses import replace
+
+    from qmslint import config as config_module
+    from qmslint.engine import index_repository
+    from qmslint.verbs import init
+
+    if args.starter:
+        return _write_new(Path.cwd(), init.starter_files(), args.force)
+    root, existing = config_module.find_config(Path.cwd())
+    session = open_session(root)
+    defaults = replace(session, config=config_module.Config(root=root))  # survey as a newcomer
+    text = init.render(init.survey(index_repository(defaults)))
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output) if args.output else root / init.CONFIG_NAME
+    if existing is not None and target.resolve() == existing.resolve() and not args.force:
+        raise UserError(
+            f"{files.shown(existing, root)} already exists",
+            hint="`qmslint init --output -` prints the suggestion; --force replaces the file",
+        )
+    return _write_new(root, {files.shown(target, root): text}, args.force)
+
+
+def _write_new(root: Path, contents: dict[str, str], force: bool) -> int:
+    """Write files under root, refusing to replace any unless forced."""
+    clashes = [name for name in contents if (root / name).exists()]
+    if clashes and not force:
+        raise UserError(f"{', '.join(clashes)} already exists", hint="--force replaces it")
+    for name, text in contents.items():
+        _write(root / name, text)
+        print(f"qmslint: wrote {name}")
     return 0
 
 

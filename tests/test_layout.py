@@ -27,7 +27,7 @@ STAGES = [
     ("plugins", "hookspecs"),
     ("session",),
     ("engine", "rulesdoc"),
-    ("views",),
+    ("verbs",),
     ("cli", "testing", "__main__"),
 ]
 RANK = {name: rank for rank, names in enumerate(STAGES) for name in names}
