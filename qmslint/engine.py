@@ -23,6 +23,7 @@ from qmslint.packs.rules import Rule, did_you_mean
 from qmslint.packs.selection import Layer, Selection
 from qmslint.read.discovery import discover, is_selected
 from qmslint.read.document import read_documents
+from qmslint.read.gitutil import head_commit
 from qmslint.report import Component, Report
 from qmslint.report.anchor import repository_anchor
 from qmslint.session import Session
@@ -148,6 +149,7 @@ def run(session: Session, options: RunOptions) -> Outcome:
         anchor=repository_anchor(config.root, config.source, repo.documents),
         not_applicable=not_applicable,
         failed_checks=failed,
+        commit=head_commit(config.root),
         rule_profiles={rule_id: session.ruleset.profiles_of(rule_id) for rule_id in rules}
         if options.statistics
         else {},

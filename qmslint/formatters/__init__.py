@@ -22,6 +22,7 @@ class Formatter(Protocol):
 def builtin_formatters() -> list[Formatter]:
     from qmslint.formatters.github import GithubFormatter
     from qmslint.formatters.gitlab import GitlabFormatter
+    from qmslint.formatters.html import HtmlFormatter
     from qmslint.formatters.json_format import JsonFormatter
     from qmslint.formatters.junit import JunitFormatter
     from qmslint.formatters.markdown import MarkdownFormatter
@@ -37,4 +38,5 @@ def builtin_formatters() -> list[Formatter]:
         GithubFormatter(),
         GitlabFormatter(),
         MarkdownFormatter(),
+        HtmlFormatter(),
     ]

@@ -1,4 +1,4 @@
-"""The two questions qmslint asks git, through one careful subprocess call."""
+"""The questions qmslint asks git, through one careful subprocess call."""
 
 from __future__ import annotations
 
@@ -30,3 +30,10 @@ def git_files(root: Path) -> list[str] | None:
         return None
     names = out.decode("utf-8", errors="surrogateescape").split("\0")
     return sorted({name for name in names if name})
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit checked out at root (for the provenance of a report), if root is in git."""
+    out = run_git(["rev-parse", "--verify", "--quiet", "HEAD"], root, timeout=10)
+    text = out.decode("ascii", errors="replace").strip() if out else ""
+    return text or None

@@ -50,6 +50,7 @@ class Report:
     anchor: Anchor | None = None  # repository-level findings' file in SARIF and Code Quality
     not_applicable: list[str] = field(default_factory=list)  # rules whose `when` did not hold
     failed_checks: dict[str, str] = field(default_factory=dict)  # rule id -> what went wrong
+    commit: str | None = None  # the git commit checked, for provenance
 
     @property
     def active(self) -> list[Finding]:
