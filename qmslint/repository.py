@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qmslint import clauses as clause_ids
-from qmslint import validation
+from qmslint import coverage, validation
 from qmslint.config import Config
 from qmslint.discovery import Candidate
 from qmslint.fields import alias_table, canonicalise
@@ -58,6 +58,8 @@ class Exclusion:
     clause: clause_ids.ClauseId
     justification: str
     document: Document
+    devices: tuple[str, ...] = ()  # empty: the exclusion applies to every device
+    index: int = 0  # position in the manual's `exclusions` list
 
 
 @dataclass
@@ -70,7 +72,7 @@ class Repository:
     device_problems: list[tuple[str, Position, str]] = field(default_factory=list)
     citations: dict[str, list[Citation]] = field(default_factory=dict)
     by_id: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
-    _cited_at_or_below: dict[clause_ids.ClauseId, list[Document]] = field(
+    _cited: dict[clause_ids.ClauseId, list[Document]] = field(
         default_factory=lambda: defaultdict(list)
     )
 
@@ -80,29 +82,25 @@ class Repository:
         return document.status in self.config.in_force
 
     def documents_covering(self, required: clause_ids.ClauseId) -> list[Document]:
-        """Documents whose cited clauses satisfy `required` (see Catalogues.satisfies)."""
-        found = list(self._cited_at_or_below.get(required, ()))
-        catalogue = self.catalogues.by_framework.get(required.framework)
-        if catalogue and catalogue.covers_subclauses:
-            segments = required.segments
-            for size in range(1, len(segments)):
-                parent = clause_ids.ClauseId(required.framework, ".".join(segments[:size]))
-                if parent.locator in catalogue.covers_subclauses:
-                    found += [
-                        doc
-                        for doc in self._cited_at_or_below.get(parent, ())
-                        if any(c.clause == parent for c in self.citations.get(doc.path, ()))
-                    ]
-        unique = {doc.path: doc for doc in found}
+        """Documents whose cited clauses cover `required` (SPEC §4, `qmslint.coverage`)."""
+        unique = {
+            doc.path: doc
+            for cited in coverage.covering(required, self.catalogues, self._cited)
+            for doc in self._cited[cited]
+        }
         return [unique[path] for path in sorted(unique)]
 
-    def excluded(self, required: clause_ids.ClauseId) -> Exclusion | None:
-        """A justified exclusion in an in-force quality manual covering `required`, if any."""
+    def excluded(self, required: clause_ids.ClauseId, device: Any = None) -> Exclusion | None:
+        """A justified exclusion in an in-force quality manual covering `required` (for `device`
+        when given: an exclusion that names devices applies to those only), if any."""
         for exclusion in self.exclusions():
-            if exclusion.justification and (
-                exclusion.clause == required or exclusion.clause.is_ancestor_of(required)
+            if not exclusion.justification or not coverage.covers(
+                exclusion.clause, required, self.catalogues
             ):
-                return exclusion
+                continue
+            if exclusion.devices and (device is None or device.id not in exclusion.devices):
+                continue
+            return exclusion
         return None
 
     def exclusions(self) -> Iterable[Exclusion]:
@@ -110,12 +108,13 @@ class Repository:
             if document.type != "manual" or not self.in_force(document):
                 continue
             default = self.default_framework(document)
-            for item in document.get("exclusions") or ():
+            for index, item in enumerate(document.get("exclusions") or ()):
                 try:
                     clause = clause_ids.parse(item["clause"], default)
                 except clause_ids.ClauseError:
                     continue
-                yield Exclusion(clause, item["justification"], document)
+                devices = tuple(str(d) for d in item.get("devices") or ())
+                yield Exclusion(clause, item["justification"], document, devices, index)
 
     def default_framework(self, document: Document) -> str | None:
         return clause_ids.framework_of_standard(
@@ -160,12 +159,9 @@ def build(
         for citation in repo.citations[document.path]:
             if citation.clause is None:
                 continue
-            segments = citation.clause.segments
-            for size in range(len(segments), 0, -1):
-                key = clause_ids.ClauseId(citation.clause.framework, ".".join(segments[:size]))
-                bucket = repo._cited_at_or_below[key]
-                if not bucket or bucket[-1] is not document:
-                    bucket.append(document)
+            bucket = repo._cited[citation.clause]  # coverage.covering walks up from a clause
+            if not bucket or bucket[-1] is not document:
+                bucket.append(document)
     _collect_devices(repo)
     return repo
 
