@@ -47,11 +47,11 @@ def covers(cited: ClauseId, required: ClauseId, catalogues: Catalogues) -> bool:
         return catalogue is not None and _chapter_covers(cited, required, catalogue)
     if catalogue is None:
         return False
-    for mapping in catalogue.harmonised:
-        if any(source == cited or source.is_ancestor_of(cited) for source in mapping.sources):
-            if any(covers(target, required, catalogues) for target in mapping.targets):
-                return True
-    return False
+    return any(
+        any(source == cited or source.is_ancestor_of(cited) for source in mapping.sources)
+        and any(covers(target, required, catalogues) for target in mapping.targets)
+        for mapping in catalogue.harmonised
+    )
 
 
 def covered(citations: Iterable[ClauseId], required: ClauseId, catalogues: Catalogues) -> bool:

@@ -79,6 +79,10 @@ def options_schema(properties: dict[str, Any], required: Iterable[str] = ()) -> 
 
 SELECTOR: dict[str, Any] = {"$ref": "#/$defs/selector"}
 DEVICE_MATCH: dict[str, Any] = {"$ref": "#/$defs/deviceMatch"}
+# one device match, or a list of them of which a device must meet any
+DEVICE_MATCHES: dict[str, Any] = {
+    "oneOf": [DEVICE_MATCH, {"type": "array", "items": DEVICE_MATCH, "minItems": 1}]
+}
 
 
 # ----------------------------------------------------------------------------- matching
@@ -212,10 +216,11 @@ class CheckContext:
             )
         return True
 
-    def devices(self, match: Mapping[str, Any] | None) -> list[Device]:
+    def devices(self, match: Mapping[str, Any] | list[Mapping[str, Any]] | None) -> list[Device]:
         if not match:
             return list(self.repo.devices)
-        return [device for device in self.repo.devices if device_matches(device, match)]
+        matches = match if isinstance(match, list) else [match]
+        return [d for d in self.repo.devices if any(device_matches(d, m) for m in matches)]
 
     # -- making findings --------------------------------------------------------------------
 

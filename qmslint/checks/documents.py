@@ -10,8 +10,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from qmslint import clauses as clause_ids
+from qmslint import coverage
 from qmslint.checks import (
     DEVICE_MATCH,
+    DEVICE_MATCHES,
     SELECTOR,
     CheckContext,
     CheckKind,
@@ -20,7 +22,7 @@ from qmslint.checks import (
     evaluate,
     options_schema,
 )
-from qmslint.model import Document, Finding
+from qmslint.model import Device, Document, Finding
 from qmslint.readers import PROBLEM_CODES
 
 # ----------------------------------------------------------------------------- document-exists
@@ -30,34 +32,150 @@ def document_exists(ctx: CheckContext) -> Iterable[Finding]:
     """A document in force must exist for the selector, or a justified exclusion must cover it.
 
     With `per_device`, every device matching it needs its own (a document naming no devices
-    applies to all of them).
+    applies to all of them; an exclusion naming devices excuses only those). With `all_of`, the
+    clauses listed must all be covered (the sub-clauses a rule needs under a heading): a document
+    citing one of `select.clauses` still satisfies the rule whole; covering some but not all of
+    `all_of` is *partly covered*, and the finding names what is covered (by which document) and
+    what is missing.
     """
     options = ctx.options
     selector = options.get("select") or {}
+    all_of = [clause_ids.parse(text) for text in options.get("all_of", ())]
     found = ctx.select(selector, default_status="in-force")
+    if all_of and not selector.get("clauses"):
+        found = []  # only the clauses of all_of, together, satisfy the rule
     what = options.get("what") or ctx.rule.title
-    if options.get("excludable") and not found:
-        for text in selector.get("clauses", ()):
-            exclusion = ctx.repo.excluded(clause_ids.parse(text))
-            if exclusion is not None:
-                return
-    if "per_device" not in options:
-        if not found:
-            yield ctx.finding(f"missing: {what}{_where_to_look(selector)}", key="missing")
-        return
-    for device in ctx.devices(options["per_device"]):
-        if not any(device in ctx.repo.devices_for(doc) for doc in found):
-            yield ctx.finding(
-                f"missing for device {device.id}: {what}{_where_to_look(selector)}",
-                key=f"missing@{device.id}",
-            )
+    per_device = "per_device" in options
+    for device in ctx.devices(options["per_device"]) if per_device else [None]:
+        if _for(ctx, found, device):
+            continue
+        if options.get("excludable") and any(
+            ctx.repo.excluded(clause_ids.parse(text), device) is not None
+            for text in selector.get("clauses", ())
+        ):
+            continue
+        for_device = f" for device {device.id}" if device else ""
+        key = f"missing@{device.id}" if device else "missing"
+        if all_of:
+            done, missing = _parts(ctx, selector, all_of, device)
+            if not missing:
+                continue
+            if done:
+                covered = "; ".join(
+                    f"{clause} by {', '.join(d.id or d.path for d in docs)}"
+                    if docs
+                    else f"{clause} by a justified exclusion"
+                    for clause, docs in done
+                )
+                yield ctx.finding(
+                    f"partly covered{for_device}: {what}: covered {covered}; "
+                    f"missing {', '.join(map(str, missing))}",
+                    key=key.replace("missing", "partly"),
+                )
+                continue
+        yield ctx.finding(
+            f"missing{for_device}: {what}{_where_to_look(selector, all_of)}"
+            f"{_near_misses(ctx, selector, all_of, device)}",
+            key=key,
+        )
 
 
-def _where_to_look(selector: dict) -> str:
+def _for(ctx: CheckContext, documents: list[Document], device: Device | None) -> list[Document]:
+    if device is None:
+        return documents
+    return [doc for doc in documents if device in ctx.repo.devices_for(doc)]
+
+
+def _parts(
+    ctx: CheckContext, selector: dict, all_of: list[clause_ids.ClauseId], device: Device | None
+) -> tuple[list[tuple[clause_ids.ClauseId, list[Document]]], list[clause_ids.ClauseId]]:
+    """(covered clauses with the documents covering them, missing clauses) of `all_of`."""
+    done, missing = [], []
+    for clause in all_of:
+        chosen = ctx.select({**selector, "clauses": [str(clause)]}, default_status="in-force")
+        docs = _for(ctx, chosen, device)
+        if docs:
+            done.append((clause, docs))
+        elif ctx.options.get("excludable") and ctx.repo.excluded(clause, device) is not None:
+            done.append((clause, []))
+        else:
+            missing.append(clause)
+    return done, missing
+
+
+def _near_misses(
+    ctx: CheckContext, selector: dict, all_of: list[clause_ids.ClauseId], device: Device | None
+) -> str:
+    """SPEC §5: the nearest candidates (a document citing the clause that is not in force or
+    does not state the field asked for, one citing only a sub-clause, one excluded for another
+    device), so that the user knows what to mend."""
+    required = [clause_ids.parse(text) for text in selector.get("clauses") or ()] + all_of
+    if not required:
+        return ""
+    catalogues = ctx.repo.catalogues
+    notes: list[str] = []
+    typed = {k: v for k, v in selector.items() if k == "type"}
+    candidates = ctx.select({**typed, "clauses": [str(c) for c in required], "status": "any"})
+    for doc in _for(ctx, candidates, device):
+        if not ctx.repo.in_force(doc):
+            notes.append(f"{describe(doc)} cites it but is {doc.status or 'without status'}")
+        elif any(name not in doc.fields for name in as_list(selector.get("has"))):
+            has = " and ".join(as_list(selector["has"]))
+            notes.append(f"{describe(doc)} cites it but does not state {has}")
+    types = as_list(selector.get("type"))
+    for doc in _for(ctx, ctx.repo.documents, device):
+        if types and doc.type not in types:
+            continue
+        cited = [c.clause for c in ctx.repo.citations.get(doc.path, ()) if c.clause]
+        if doc in candidates:
+            continue
+        below = {
+            str(c)
+            for clause in required
+            for c in coverage.cites_only_below(cited, clause, catalogues)
+        }
+        if below:
+            notes.append(f"{describe(doc)} cites only the sub-clause {', '.join(sorted(below))}")
+            continue
+        # another paragraph of the same article or section (mdr:art87.10 for mdr:art87.1)
+        siblings = {
+            f"{c} (in {parent})"
+            for clause in required
+            if len(clause.segments) > 1
+            for parent in [clause_ids.ClauseId(clause.framework, clause.segments[0])]
+            if not _heading(ctx, parent)
+            for c in cited
+            if parent.is_ancestor_of(c)
+        }
+        if siblings:
+            notes.append(f"{describe(doc)} cites only another part: {', '.join(sorted(siblings))}")
+    if device is not None:
+        for exclusion in ctx.repo.exclusions():
+            if exclusion.devices and any(
+                coverage.covers(exclusion.clause, clause, catalogues) for clause in required
+            ):
+                notes.append(
+                    f"{describe(exclusion.document)} excludes {exclusion.clause} only for "
+                    f"{', '.join(exclusion.devices)}"
+                )
+    if not notes:
+        return ""
+    shown = notes[:3] + ([f"{len(notes) - 3} more"] if len(notes) > 3 else [])
+    return "; nearest: " + "; ".join(shown)
+
+
+def _heading(ctx: CheckContext, clause: clause_ids.ClauseId) -> bool:
+    catalogue = ctx.repo.catalogues.by_framework.get(clause.framework)
+    return catalogue is not None and catalogue.is_heading(clause)
+
+
+def _where_to_look(selector: dict, all_of: list[clause_ids.ClauseId] | None = None) -> str:
     kinds = " or ".join(as_list(selector.get("type"))) or "document"
     parts = []
     if selector.get("clauses"):
         parts.append("citing " + " or ".join(selector["clauses"]))
+    if all_of:
+        parts.append(("or " if parts else "") + "covering " + ", ".join(map(str, all_of)))
     if selector.get("has"):
         parts.append("stating " + " and ".join(as_list(selector["has"])))
     if not parts and not selector.get("type"):
@@ -73,8 +191,9 @@ EXISTS = CheckKind(
         {
             "select": SELECTOR,
             "excludable": {"type": "boolean"},
-            "per_device": DEVICE_MATCH,
+            "per_device": DEVICE_MATCHES,
             "what": {"type": "string"},
+            "all_of": {"type": "array", "items": {"type": "string"}, "minItems": 2},
         }
     ),
     "a document in force exists (per device, or covered by a justified exclusion)",
@@ -251,36 +370,90 @@ REVIEW = CheckKind(
 
 
 def clause_ids_known(ctx: CheckContext) -> Iterable[Finding]:
+    """Every cited clause id is valid. With `unlisted`, the rule reports instead the MDR and CFR
+    ids the catalogue does not list but accepts, below a listed article, annex or part."""
     catalogues = ctx.repo.catalogues
+    unlisted = ctx.options.get("unlisted", False)
     for document in ctx.select(None):
         written = document.fields.get("clauses")
         if written is None or written.source == "body":
             continue  # the body fallback is read-only prose; only metadata is held to the grammar
         for citation in ctx.repo.citations.get(document.path, ()):
-            if citation.clause is None:
+            catalogue = (
+                catalogues.by_framework.get(citation.clause.framework) if citation.clause else None
+            )
+            below = catalogue.accepted_below(citation.clause) if catalogue else None
+            if unlisted:
+                if below is None:
+                    continue
+                message = (
+                    f"clause '{citation.text}' ({citation.clause}) is not listed in qmslint's "
+                    f"catalogue; accepted as a paragraph or point below {below}"
+                )
+            elif citation.clause is None:
                 message = f"cannot read clause '{citation.text}': {citation.error}"
-            elif citation.clause.framework not in catalogues.by_framework:
+            elif catalogue is None:
                 message = (
                     f"clause '{citation.text}' names framework '{citation.clause.framework}', "
                     f"which qmslint has no catalogue for"
                 )
-            elif not catalogues.known(citation.clause):
-                hint = catalogues.by_framework[citation.clause.framework].suggest(citation.clause)
+            elif below is None and not catalogues.known(citation.clause):
+                hint = catalogue.suggest(citation.clause)
                 message = f"clause '{citation.text}' ({citation.clause}) does not exist" + (
                     f"; nearest valid: {hint}" if hint else ""
                 )
             else:
                 continue
-            yield ctx.finding(
-                message, document, written, item=citation.index, key=f"clause:{citation.text}"
-            )
+            key = f"clause:{citation.text}"
+            if citation.clause is not None and str(citation.clause) != citation.text:
+                key += f"={citation.clause}"  # a range names several clauses in one item
+            yield ctx.finding(message, document, written, item=citation.index, key=key)
 
 
 CLAUSES = CheckKind(
     "clause-ids-known",
     clause_ids_known,
-    options_schema({}),
+    options_schema({"unlisted": {"type": "boolean"}}),
     "every cited clause id is valid",
+)
+
+
+def exclusion_allowed(ctx: CheckContext) -> Iterable[Finding]:
+    """An exclusion the regulation does not allow is itself a finding (SPEC §3.2): reported at
+    the exclusion in the quality manual that makes it."""
+    forbidden = [clause_ids.parse(text) for text in ctx.options["clauses"]]
+    for exclusion in ctx.repo.exclusions():
+        clash = [
+            clause
+            for clause in forbidden
+            if exclusion.clause == clause
+            or exclusion.clause.is_ancestor_of(clause)
+            or clause.is_ancestor_of(exclusion.clause)
+        ]
+        if not clash:
+            continue
+        document = exclusion.document
+        yield ctx.finding(
+            f"{describe(document)} excludes {exclusion.clause}, which "
+            f"{ctx.options.get('reason') or 'may not be excluded under this profile'}",
+            document,
+            document.fields.get("exclusions"),
+            item=exclusion.index,
+            key=f"exclusion:{exclusion.clause}",
+        )
+
+
+EXCLUSION = CheckKind(
+    "exclusion-allowed",
+    exclusion_allowed,
+    options_schema(
+        {
+            "clauses": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "reason": {"type": "string"},
+        },
+        required=["clauses"],
+    ),
+    "no quality manual excludes a clause the regulation does not allow to exclude",
 )
 
 # ----------------------------------------------------------------------------- reading
@@ -380,6 +553,7 @@ BUILTIN = (
     SUPERSESSION,
     REVIEW,
     CLAUSES,
+    EXCLUSION,
     READ,
     DEVICES,
     DEVICE_FACT,
