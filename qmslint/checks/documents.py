@@ -129,6 +129,13 @@ def _near_misses(
         cited = [c.clause for c in ctx.repo.citations.get(doc.path, ()) if c.clause]
         if doc in candidates:
             continue
+        headings = {str(c) for clause in required for c in cited if c.is_ancestor_of(clause)}
+        if headings:
+            notes.append(
+                f"{describe(doc)} cites {', '.join(sorted(headings))}, a heading that covers "
+                "none of its sub-clauses"
+            )
+            continue
         below = {
             str(c)
             for clause in required
