@@ -67,11 +67,14 @@ def test_exclusion_does_not_satisfy_a_rule_the_standard_does_not_let_you_exclude
 # ----------------------------------------------------------------------------- coverage
 
 
-def test_citing_the_parent_clause_does_not_cover_the_required_sub_clause(
+def test_citing_the_parent_clause_covers_the_sub_clause_but_a_heading_does_not(
     bases: Bases, tmp_path: Path
 ) -> None:
-    spec = samd_eu().set("SOP-013", "clauses", ["iso13485:7.5.9"])
-    _, result = bases.check(spec, "samd", tmp_path)
+    """SPEC §4: "Traceability: ISO 13485 7.5.9" covers 7.5.9.1; "7.5" is a heading."""
+    parent = samd_eu().set("SOP-013", "clauses", ["iso13485:7.5.9"])
+    bases.check(parent, "samd", tmp_path / "parent")[1].assert_silent("ISO116")
+    heading = samd_eu().set("SOP-013", "clauses", ["iso13485:7.5"])
+    _, result = bases.check(heading, "samd", tmp_path / "heading")
     [finding] = result.assert_fires("ISO116")
     assert "iso13485:7.5.9.1" in finding["message"]
 

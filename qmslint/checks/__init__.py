@@ -16,6 +16,7 @@ from qmslint.checks.context import CheckContext, CheckSettings, Shared, describe
 from qmslint.checks.kind import (
     DEFS,
     DEVICE_MATCH,
+    DEVICE_MATCHES,
     FACT_VALUE,
     SELECTOR,
     CheckFunction,
@@ -27,6 +28,7 @@ from qmslint.index.devices import as_list, device_matches, fact_matches
 __all__ = [
     "DEFS",
     "DEVICE_MATCH",
+    "DEVICE_MATCHES",
     "FACT_VALUE",
     "SELECTOR",
     "CheckContext",
@@ -47,6 +49,7 @@ def builtin() -> list[CheckKind]:
     """The core plugin's check kinds."""
     from qmslint.checks import (
         device_fact,
+        exclusions,
         existence,
         field,
         identity,
@@ -67,6 +70,7 @@ def builtin() -> list[CheckKind]:
         supersession.SUPERSESSION,
         review.REVIEW,
         known_clauses.CLAUSES,
+        exclusions.EXCLUSION,
         reading.READ,
         portfolio.DEVICES,
         device_fact.DEVICE_FACT,

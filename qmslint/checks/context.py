@@ -12,7 +12,7 @@ from typing import Any
 from qmslint import clauses as clause_ids
 from qmslint.index.devices import as_list, device_matches
 from qmslint.index.repository import Repository
-from qmslint.model import Device, Document, Field, Finding, Position
+from qmslint.model import Device, Document, Field, Finding, Position, Severity
 from qmslint.packs.rules import Rule
 
 
@@ -96,10 +96,12 @@ class CheckContext:
             )
         return True
 
-    def devices(self, match: Mapping[str, Any] | None) -> list[Device]:
+    def devices(self, match: Mapping[str, Any] | list[Mapping[str, Any]] | None) -> list[Device]:
+        """The devices meeting a match, or any of a list of matches (all when none)."""
         if not match:
             return list(self.repo.devices)
-        return [device for device in self.repo.devices if device_matches(device, match)]
+        matches = match if isinstance(match, list) else [match]
+        return [d for d in self.repo.devices if any(device_matches(d, m) for m in matches)]
 
     # -- making findings --------------------------------------------------------------------
 
@@ -112,10 +114,12 @@ class CheckContext:
         key: str = "",
         position: Position | None = None,
         path: str | None = None,
+        severity: Severity | None = None,
     ) -> Finding:
         """A finding of this rule; positioned at the field (or list item) when one is given.
 
-        `path` points a finding that belongs to no document at a file (the config, say).
+        `path` points a finding that belongs to no document at a file (the config, say);
+        `severity` lowers the rule's for this finding (a value asked for but not stated).
         """
         if document is not None and position is None:
             if field_ is not None:
@@ -128,6 +132,7 @@ class CheckContext:
             position=position,
             document=document.id if document else None,
             key=key or (field_.name if field_ else ""),
+            severity=severity,
         )
 
 

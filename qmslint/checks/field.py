@@ -16,7 +16,7 @@ from typing import Any
 from qmslint.checks.context import CheckContext
 from qmslint.checks.kind import DEVICE_MATCH, SELECTOR, CheckKind, options_schema
 from qmslint.index.devices import as_list, device_matches
-from qmslint.model import Device, Document, Field, Finding
+from qmslint.model import Device, Document, Field, Finding, Severity
 from qmslint.read.fields import to_date
 
 ASSERTIONS = {
@@ -45,12 +45,14 @@ OPTIONS = options_schema(
         "min": {"type": "number"},
         "max": {"type": "number"},
         "at_least_device_fact": {"type": "string"},
+        "device_fact_plus": {"type": "number"},
         "not_before_field": {"type": "string"},
         "not_after_field": {"type": "string"},
         "not_after_today": {"type": "boolean"},
         "min_items": {"type": "integer", "minimum": 1},
         "for_devices": DEVICE_MATCH,
         "message": {"type": "string"},
+        "missing_severity": {"enum": ["warning", "info"]},
     },
     required=["field"],
 )
@@ -106,7 +108,14 @@ def _judge(
             if custom
             else problem
         )
-        return ctx.finding(text, document, field_, item=item, key=f"{key}:{assertion}")
+        lenient = options.get("missing_severity")
+        severity = None
+        if assertion == "missing" and lenient and Severity(lenient).rank < ctx.rule.severity.rank:
+            # a field not stated only asks for it; a stated value that is wrong stays an error
+            severity = Severity(lenient)
+        return ctx.finding(
+            text, document, field_, item=item, key=f"{key}:{assertion}", severity=severity
+        )
 
     if value in (None, "", []):
         if options.get("present") or (not options.get("if_present") and ASSERTIONS & set(options)):
@@ -127,12 +136,17 @@ def _judge(
             f"{subject} lists {len(as_list(value))}; at least {options['min_items']} needed",
             "min_items",
         )
-    yield from _numbers(ctx, document, value, subject, finding)
+    yield from _numbers(ctx, document, value, subject, finding, device)
     yield from _dates(ctx, document, value, subject, finding)
 
 
 def _numbers(
-    ctx: CheckContext, document: Document, value: Any, subject: str, finding
+    ctx: CheckContext,
+    document: Document,
+    value: Any,
+    subject: str,
+    finding,
+    device: Device | None = None,
 ) -> Iterable[Finding]:
     options = ctx.options
     if not {"min", "max", "at_least_device_fact"} & set(options):
@@ -145,14 +159,17 @@ def _numbers(
     if "max" in options and value > options["max"]:
         yield finding(f"{subject} is {value}; it must be at most {options['max']}", "max")
     fact = options.get("at_least_device_fact")
+    plus = options.get("device_fact_plus", 0)
     if fact:
-        for device in ctx.repo.devices_for(document):
-            needed = device.fact(fact)
-            if isinstance(needed, (int, float)) and value < needed:
+        # with `for_devices` the value is judged per device; otherwise against every device
+        for each in [device] if device else ctx.repo.devices_for(document):
+            needed = each.fact(fact)
+            if isinstance(needed, (int, float)) and value < needed + plus:
+                extra = f" + {plus}" if plus else ""
                 yield finding(
-                    f"{subject} is {value}; device {device.id} has {fact.replace('_', ' ')} "
-                    f"{needed}, so it must be at least {needed}",
-                    f"{fact}@{device.id}",
+                    f"{subject} is {value}; device {each.id} has {fact.replace('_', ' ')} "
+                    f"{needed}, so it must be at least {needed}{extra}",
+                    f"{fact}@{each.id}",
                 )
 
 

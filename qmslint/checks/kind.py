@@ -70,3 +70,7 @@ def options_schema(properties: dict[str, Any], required: Iterable[str] = ()) -> 
 
 SELECTOR: dict[str, Any] = {"$ref": "#/$defs/selector"}
 DEVICE_MATCH: dict[str, Any] = {"$ref": "#/$defs/deviceMatch"}
+# one device match, or a list of them of which a device must meet any
+DEVICE_MATCHES: dict[str, Any] = {
+    "oneOf": [DEVICE_MATCH, {"type": "array", "items": DEVICE_MATCH, "minItems": 1}]
+}

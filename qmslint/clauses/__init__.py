@@ -1,16 +1,19 @@
 """Clause ids (SPEC §4): `<framework>:<locator>`, their common spellings, and the catalogues.
 
-A catalogue lists the valid ids of a framework with short neutral titles. Hierarchy comes from
-the locator's dot-separated segments, never from substrings (`8.2` is the parent of `8.2.3`, not
-of `8.23`), and a parent covers its sub-clauses only where the catalogue says so.
+A catalogue lists the valid ids of a framework with short neutral titles, marks its *headings*
+(titles over distinct processes, whose citation covers no sub-clause), the chapters of MDR annexes
+and the harmonised-standard mappings that `qmslint.clauses.coverage` reads. Hierarchy comes from the
+locator's dot-separated segments, never from substrings (`8.2` is the parent of `8.2.3`, not of
+`8.23`). Whether a citation covers a clause is decided in one place: `qmslint.clauses.coverage`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from ruamel.yaml import YAML
 
@@ -22,7 +25,10 @@ FRAMEWORKS = ("iso13485", "iso9001", "iso14971", "mdr", "cfr")
 _FRAMEWORK_NAMES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:en\s*)?iso\s*13485(?::\s*\d{4})?(?:\s*\+\s*a\d+:\d{4})?"), "iso13485"),
     (re.compile(r"^iso\s*9001(?::\s*\d{4})?"), "iso9001"),
-    (re.compile(r"^(?:en\s*)?iso\s*14971(?::\s*\d{4})?"), "iso14971"),
+    (
+        re.compile(r"^(?:en\s*)?iso\s*14971(?::\s*\d{4})?(?:\s*\+\s*a\d+:\d{4})?"),
+        "iso14971",
+    ),
     (
         re.compile(r"^(?:eu\s*)?mdr(?:\s*2017/745)?|^(?:regulation\s*\(eu\)\s*)?2017/745"),
         "mdr",
@@ -93,20 +99,111 @@ def parse(text: str, default_framework: str | None = None) -> ClauseId:
 def parse_many(
     values: Iterable[str], default_framework: str | None = None
 ) -> list[tuple[int, ClauseId | ClauseError]]:
-    """Parse a list, letting `ISO 13485 §8.2.1, 8.2.2` carry its framework to the next item."""
+    """Parse a list, letting `ISO 13485 §8.2.1, 8.2.2` carry its framework to the next item.
+
+    One value may name several clauses (`Sec. 4.1.6 and 6.3`, `Art. 87 - 92`,
+    `Art. 10(9) points (a)-(m)`): each is returned with the index of the value that holds it.
+    """
     results: list[tuple[int, ClauseId | ClauseError]] = []
     current = default_framework
     for index, value in enumerate(values):
         try:
-            clause = parse(value, current)
+            clauses = expand(value, current)
         except ClauseError as exc:
             results.append((index, exc))
             continue
         written = str(value).strip().lower()
         if _split_framework(written)[0] and not _CANONICAL.match(written):
-            current = clause.framework  # prose such as "ISO 13485 §8.2.1, 8.2.2" carries on
-        results.append((index, clause))
+            current = clauses[0].framework  # prose such as "ISO 13485 §8.2.1, 8.2.2" carries on
+        results.extend((index, clause) for clause in clauses)
     return results
+
+
+_SEPARATOR = re.compile(
+    r"\s*(?:,|;|/|&|\band\b)\s*"
+    r"(?=§|sec|sections?\b|clauses?\b|cl\.|para|art|annex|\d)"
+)
+_RANGE = re.compile(r"^(.*?\S)\s*(?:-|\u2013|\u2014|\bto\b|\bthrough\b)\s*(\S.*)$")
+_POINTS = re.compile(
+    r"^(.*?)\s*,?\s*points?\s+\(?([a-z])\)?\s*(?:(-|\u2013|\bto\b)\s*\(?([a-z])\)?|((?:"
+    r"\s*(?:,|and)\s*\(?[a-z]\)?)+))?\s*$"
+)
+_MAX_RANGE = 60
+
+
+def expand(text: str, default_framework: str | None = None) -> list[ClauseId]:
+    """Every clause one written reference names: lists and ranges give one id per clause.
+
+    `Sec. 4.1.6 and 6.3` → 4.1.6, 6.3; `Art. 87 - 92` → art87 … art92; `8.2.1 / 8.2.2`;
+    `Art. 10(9) points (a)-(m)` → art10.9.a … art10.9.m. A range runs over the last segment
+    only (numbers or single letters); anything else is read as one reference by `parse`.
+    """
+    raw = " ".join(str(text).strip().split())
+    lowered = raw.lower()
+    if _CANONICAL.match(lowered):
+        return [parse(raw, default_framework)]
+    framework, rest = _split_framework(lowered)
+    prefix = lowered[: len(lowered) - len(rest)] if framework else ""
+    points = _POINTS.match(rest)
+    if points and points.group(1):
+        base = parse(prefix + points.group(1), default_framework)
+        if points.group(4):
+            letters = _letters(points.group(2), points.group(4), raw)
+        else:
+            more = re.findall(r"(?<![a-z])([a-z])(?![a-z])", points.group(5) or "")
+            letters = [points.group(2), *more]
+        return [ClauseId(base.framework, f"{base.locator}.{letter}") for letter in letters]
+    items = [item for item in _SEPARATOR.split(rest) if item.strip()]
+    if len(items) <= 1 and not _RANGE.match(rest):
+        return [parse(raw, default_framework)]
+    found: list[ClauseId] = []
+    current = framework or default_framework
+    for item in items:
+        ranged = _RANGE.match(item)
+        if ranged:
+            first = _parse_item(ranged.group(1), current, found)
+            found.extend(_range(first, ranged.group(2), raw))
+        else:
+            found.append(_parse_item(item, current, found))
+        current = found[-1].framework
+    return found
+
+
+def _parse_item(item: str, framework: str | None, before: list[ClauseId]) -> ClauseId:
+    """One item of a list; `88` after `art87` is an article, `3` after `annex2` an annex."""
+    item = item.strip()
+    if framework == "mdr" and re.fullmatch(r"\d+[a-z]?", item) and before:
+        kind = re.match(r"^(art|annex)", before[-1].locator)
+        if kind:
+            item = f"{kind.group(1)}{item}" if kind.group(1) == "art" else f"annex {item}"
+    return parse(item, framework)
+
+
+def _letters(first: str, last: str, raw: str) -> list[str]:
+    if ord(last) < ord(first):
+        raise ClauseError(f"'{raw}' is a range that runs backwards")
+    return [chr(code) for code in range(ord(first), ord(last) + 1)]
+
+
+def _range(first: ClauseId, end: str, raw: str) -> list[ClauseId]:
+    """`first` … `end`, where `end` is a full reference or only the last segment."""
+    head, _, last = first.locator.rpartition(".")
+    end_locator = re.sub(r"^(?:art(?:icle)?s?\.?\s*|annex\s*|§\s*)", "", end.strip())
+    end_locator = _dotted_locator(end_locator) or end_locator.strip("() ")
+    end_head, _, end_last = end_locator.rpartition(".")
+    if end_head and end_head != head:
+        raise ClauseError(f"'{raw}' is a range across different parents; list the clauses")
+    start_match = re.fullmatch(r"([a-z]*)(\d+)", last)
+    if start_match and end_last.isdigit():
+        kind, start, stop = start_match.group(1), int(start_match.group(2)), int(end_last)
+        if stop < start or stop - start > _MAX_RANGE:
+            raise ClauseError(f"'{raw}' is not a range qmslint can read (from {start} to {stop})")
+        locators = [f"{kind}{n}" for n in range(start, stop + 1)]
+    elif re.fullmatch(r"[a-z]", last) and re.fullmatch(r"[a-z]", end_last):
+        locators = _letters(last, end_last, raw)
+    else:
+        raise ClauseError(f"'{raw}' is not a range qmslint can read")
+    return [ClauseId(first.framework, f"{head}.{x}" if head else x) for x in locators]
 
 
 def framework_of_standard(text: str | None) -> str | None:
@@ -169,11 +266,20 @@ def _mdr_locator(text: str) -> str:
         number = annex.group(1)
         number_value = int(number) if number.isdigit() else _roman(number)
         tail = annex.group(2)
+        # sections are numbered through an annex (Annex I: 1-9 in Chapter I, 10-22 in II …), so
+        # a chapter followed by a section is the section; a chapter alone is `chN`
+        chapter = None
+        in_chapter = re.match(r"^,?\s*ch(?:apter|\.)?\s*([ivx]+|\d+)\b\.?[\s,]*(.*)$", tail)
+        if in_chapter:
+            written = in_chapter.group(1)
+            chapter = int(written) if written.isdigit() else _roman(written)
+            tail = in_chapter.group(2)
         tail = re.sub(r"\bpart\s+([a-z])\b", r"\1", tail)
-        tail = re.sub(r"\bchapter\s+([ivx]+)\b", lambda m: str(_roman(m.group(1))), tail)
         tail = re.sub(r"\(([a-z0-9]+)\)", r".\1", tail)
-        tail = tail.replace("§", " ").replace("section", " ")
+        tail = re.sub(r"§|\bsections?\b|\bpoints?\b", " ", tail)
         parts = [p for p in re.split(r"[.\s,]+", tail) if p]
+        if chapter is not None and not parts:
+            parts = [f"ch{chapter}"]
         return ".".join([f"annex{number_value}", *parts])
     canonical = re.match(r"^(art\d+[a-z]?|annex\d+)((?:\.[a-z0-9]+)*)$", text)
     return canonical.group(0) if canonical else ""
@@ -183,17 +289,32 @@ def _mdr_locator(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Harmonised:
+    """A harmonised standard's mapping: citing any of `sources` (or below) covers `targets`."""
+
+    standard: str
+    sources: tuple[ClauseId, ...]
+    targets: tuple[ClauseId, ...]
+
+
+@dataclass(frozen=True)
 class Catalogue:
     framework: str
     title: str
     clauses: dict[str, str]
-    covers_subclauses: frozenset[str]
+    headings: frozenset[str] = frozenset()
+    chapters: dict[str, tuple[int, int]] = field(default_factory=dict)
+    harmonised: tuple[Harmonised, ...] = ()
+    lists_everything: bool = True  # ISO catalogues are complete; MDR and CFR list what we name
 
     def __contains__(self, clause: ClauseId) -> bool:
         return clause.locator in self.clauses
 
     def title_of(self, clause: ClauseId) -> str | None:
         return self.clauses.get(clause.locator)
+
+    def is_heading(self, clause: ClauseId) -> bool:
+        return clause.locator in self.headings
 
     def suggest(self, clause: ClauseId) -> str | None:
         """The nearest valid ancestor, to help mend a typo such as `7.5.9.3`."""
@@ -204,9 +325,18 @@ class Catalogue:
                 return f"{clause.framework}:{candidate}"
         return None
 
+    def accepted_below(self, clause: ClauseId) -> str | None:
+        """For a catalogue that lists only what qmslint names (MDR, CFR): the listed article,
+        annex or part an unlisted id lies below (a deeper paragraph or point is accepted)."""
+        if self.lists_everything or clause in self or len(clause.segments) < 2:
+            return None
+        if clause.segments[0] not in self.clauses:
+            return None  # an unknown article, annex or part stays an error
+        return self.suggest(clause)
+
 
 class Catalogues:
-    """All shipped catalogues, and whether a cited clause satisfies a required one."""
+    """All shipped catalogues."""
 
     def __init__(self, catalogues: dict[str, Catalogue]) -> None:
         self.by_framework = catalogues
@@ -216,21 +346,32 @@ class Catalogues:
         return catalogue is not None and clause in catalogue
 
     def satisfies(self, cited: ClauseId, required: ClauseId) -> bool:
-        """A citation satisfies a requirement for the same clause or for a clause above it.
+        """Whether citing `cited` covers `required` (SPEC §4): see `qmslint.coverage.covers`."""
+        from qmslint.clauses.coverage import covers  # coverage builds on this module
 
-        Citing `7.5.9.2` shows the document addresses `7.5.9`. The other way round (citing `8.2`
-        for `8.2.3`) only holds where the catalogue marks `8.2` as covering its sub-clauses.
-        """
-        if cited == required or required.is_ancestor_of(cited):
-            return True
-        if cited.is_ancestor_of(required):
-            catalogue = self.by_framework.get(cited.framework)
-            return catalogue is not None and cited.locator in catalogue.covers_subclauses
-        return False
+        return covers(cited, required, self)
 
     def title(self, clause: ClauseId) -> str | None:
         catalogue = self.by_framework.get(clause.framework)
         return catalogue.title_of(clause) if catalogue else None
+
+
+def _chapter_sections(text: Any) -> tuple[int, int]:
+    first, _, last = str(text).partition("-")
+    return int(first), int(last or first)
+
+
+def _harmonised(framework: str, entries: Any) -> tuple[Harmonised, ...]:
+    result = []
+    for entry in entries or ():
+        result.append(
+            Harmonised(
+                standard=str(entry["standard"]),
+                sources=tuple(ClauseId(framework, str(s)) for s in entry["sources"]),
+                targets=tuple(parse(str(t)) for t in entry["covers"]),
+            )
+        )
+    return tuple(result)
 
 
 @lru_cache(maxsize=1)
@@ -245,6 +386,11 @@ def shipped() -> Catalogues:
             framework=data["framework"],
             title=str(data.get("title", framework)),
             clauses={str(k): str(v) for k, v in data["clauses"].items()},
-            covers_subclauses=frozenset(str(c) for c in data.get("covers_subclauses") or ()),
+            headings=frozenset(str(c) for c in data.get("headings") or ()),
+            chapters={
+                str(k): _chapter_sections(v) for k, v in (data.get("chapters") or {}).items()
+            },
+            harmonised=_harmonised(framework, data.get("harmonised")),
+            lists_everything=bool(data.get("complete", True)),
         )
     return Catalogues(catalogues)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from qmslint import clauses as clause_ids
+from qmslint.clauses import coverage
 from qmslint.model import Document
 
 
@@ -35,41 +36,27 @@ def citations_of(document: Document, default_framework: str | None) -> list[Cita
 
 @dataclass
 class ClauseIndex:
-    """Documents by every clause at or above one they cite, so coverage is a lookup."""
+    """Documents by each clause they cite exactly; `coverage.covering` walks up from a clause."""
 
-    cited_at_or_below: dict[clause_ids.ClauseId, list[Document]] = field(
+    cited: dict[clause_ids.ClauseId, list[Document]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    cited: dict[str, set[clause_ids.ClauseId]] = field(default_factory=dict)
 
     def add(self, document: Document, citations: list[Citation]) -> None:
-        own = self.cited.setdefault(document.path, set())
         for citation in citations:
             if citation.clause is None:
                 continue
-            own.add(citation.clause)
-            segments = citation.clause.segments
-            for size in range(len(segments), 0, -1):
-                key = clause_ids.ClauseId(citation.clause.framework, ".".join(segments[:size]))
-                bucket = self.cited_at_or_below[key]
-                if not bucket or bucket[-1] is not document:
-                    bucket.append(document)
+            bucket = self.cited[citation.clause]
+            if not bucket or bucket[-1] is not document:
+                bucket.append(document)
 
     def covering(
         self, required: clause_ids.ClauseId, catalogues: clause_ids.Catalogues
     ) -> list[Document]:
-        """Documents whose cited clauses satisfy `required` (see Catalogues.satisfies)."""
-        found = list(self.cited_at_or_below.get(required, ()))
-        catalogue = catalogues.by_framework.get(required.framework)
-        if catalogue and catalogue.covers_subclauses:
-            segments = required.segments
-            for size in range(1, len(segments)):
-                parent = clause_ids.ClauseId(required.framework, ".".join(segments[:size]))
-                if parent.locator in catalogue.covers_subclauses:
-                    found += [
-                        doc
-                        for doc in self.cited_at_or_below.get(parent, ())
-                        if parent in self.cited.get(doc.path, ())
-                    ]
-        unique = {doc.path: doc for doc in found}
+        """Documents whose citations cover `required` (SPEC §4, `qmslint.clauses.coverage`)."""
+        unique = {
+            doc.path: doc
+            for cited in coverage.covering(required, catalogues, self.cited)
+            for doc in self.cited[cited]
+        }
         return [unique[path] for path in sorted(unique)]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qmslint import clauses as clause_ids
+from qmslint.clauses import coverage
 from qmslint.index import devices as device_index
 from qmslint.index.citations import Citation, ClauseIndex, citations_of
 from qmslint.model import Device, Document, Position
@@ -37,6 +38,8 @@ class Exclusion:
     clause: clause_ids.ClauseId
     justification: str
     document: Document
+    devices: tuple[str, ...] = ()  # empty: the exclusion applies to every device
+    index: int = 0  # position in the manual's `exclusions` list
 
 
 @dataclass
@@ -60,13 +63,19 @@ class Repository:
         """Documents whose citations cover `required`, by path."""
         return self.clause_index.covering(required, self.catalogues)
 
-    def excluded(self, required: clause_ids.ClauseId) -> Exclusion | None:
-        """A justified exclusion in an in-force quality manual covering `required`, if any."""
+    def excluded(
+        self, required: clause_ids.ClauseId, device: Device | None = None
+    ) -> Exclusion | None:
+        """A justified exclusion in an in-force quality manual covering `required` (for `device`
+        when given: an exclusion that names devices applies to those only), if any."""
         for exclusion in self.exclusions():
-            if exclusion.justification and (
-                exclusion.clause == required or exclusion.clause.is_ancestor_of(required)
+            if not exclusion.justification or not coverage.covers(
+                exclusion.clause, required, self.catalogues
             ):
-                return exclusion
+                continue
+            if exclusion.devices and (device is None or device.id not in exclusion.devices):
+                continue
+            return exclusion
         return None
 
     def exclusions(self) -> Iterable[Exclusion]:
@@ -74,12 +83,13 @@ class Repository:
             if document.type != "manual" or not self.in_force(document):
                 continue
             default = self.default_framework(document)
-            for item in document.get("exclusions") or ():
+            for index, item in enumerate(document.get("exclusions") or ()):
                 try:
                     clause = clause_ids.parse(item["clause"], default)
                 except clause_ids.ClauseError:
                     continue
-                yield Exclusion(clause, item["justification"], document)
+                devices = tuple(str(d) for d in item.get("devices") or ())
+                yield Exclusion(clause, item["justification"], document, devices, index)
 
     def default_framework(self, document: Document) -> str | None:
         return clause_ids.framework_of_standard(

@@ -58,11 +58,12 @@ class Rule:
         position: Position | None = None,
         document: str | None = None,
         key: str = "",
+        severity: Severity | None = None,
     ) -> Finding:
         """The one way a finding of this rule is made: its id, severity and references."""
         return Finding(
             rule=self.id,
-            severity=self.severity,
+            severity=severity or self.severity,
             message=message,
             path=path,
             position=position,

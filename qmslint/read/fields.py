@@ -180,20 +180,26 @@ def _number(value: Any) -> float | int:
     raise TypeError("a number")
 
 
-def _exclusions(value: Any) -> list[dict[str, str]]:
+def _exclusions(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise TypeError("a list of {clause, justification}")
-    result = []
+    result: list[dict[str, Any]] = []
     for item in value:
         if isinstance(item, str):
             result.append({"clause": item, "justification": ""})
         elif isinstance(item, dict) and "clause" in item:
-            result.append(
-                {
-                    "clause": str(item["clause"]),
-                    "justification": str(item.get("justification") or "").strip(),
-                }
-            )
+            entry: dict[str, Any] = {
+                "clause": str(item["clause"]),
+                "justification": str(item.get("justification") or "").strip(),
+            }
+            devices = item.get("devices")
+            if devices is not None:  # SPEC §3.2: limits the exclusion to those devices
+                if isinstance(devices, str):
+                    devices = [devices]
+                if not isinstance(devices, list):
+                    raise TypeError("a list of {clause, justification, devices?}")
+                entry["devices"] = [str(d) for d in devices]
+            result.append(entry)
         else:
             raise TypeError("a list of {clause, justification}")
     return result
