@@ -496,7 +496,7 @@ def read_locators(text: str, framework: str) -> Locators:
             expanded = _expand(item, tokens[k + 1], framework)
             if isinstance(expanded, str):
                 result.problems.append((expanded, offset))
-                flush()
+                item = None  # never claim the first clause of a range that cannot be read
             else:
                 for extra in expanded:
                     result.items.append((_format(extra, framework), int(item["offset"])))  # type: ignore[arg-type]
