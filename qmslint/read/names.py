@@ -75,15 +75,17 @@ DEFAULT_FOLDER_TYPES: dict[str, str] = {
     "reports": "report",
 }
 GENERIC_SECTIONS = frozenset(
-    [
+    {
         "purpose",
         "scope",
+        "purpose and scope",
         "introduction",
         "overview",
         "summary",
         "background",
         "definitions",
         "abbreviations",
+        "definitions and abbreviations",
         "references",
         "responsibilities",
         "procedure",
@@ -91,19 +93,14 @@ GENERIC_SECTIONS = frozenset(
         "records",
         "appendix",
         "appendices",
-        "revision",
-        "history",
-        "change",
-        "history",
-        "document",
-        "history",
-        "table",
-        "of",
-        "contents",
+        "revision history",
+        "change history",
+        "document history",
+        "table of contents",
         "contents",
         "general",
         "description",
-    ]
+    }
 )
 _SEPARATORS = " \t:-–—|_.,"
 
