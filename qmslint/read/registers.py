@@ -397,7 +397,9 @@ def _split_list(text: str) -> list[tuple[str, int]]:
 
 
 def _normal_title(text: str) -> str:
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
+    """`Corrective & Preventive Action.` → "corrective and preventive action"."""
+    spaced = "".join(ch if ch.isalnum() else " " for ch in text.casefold().replace("&", " and "))
+    return " ".join(spaced.split())
 
 
 def resolve(
