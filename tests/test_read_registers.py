@@ -139,3 +139,18 @@ def test_tables_scan_is_linear():
     found = tables(text)
     assert time.perf_counter() - started < 2.0
     assert found
+
+
+def test_pactosigna_readme_mapping_with_standard_column():
+    text = (
+        "# Sample.QMS.ISO13485\n\n## ISO 13485 coverage\n\n| Clause | Topic | Documents |\n"
+        "| --- | --- | --- |\n| 6.3 / 6.4 | Infrastructure | SOP-018 |\n"
+        "| 8.2.4 | Internal audit | SOP-008, AUD-2026-001 |\n\n"
+        "| Standard | Topic | Documents |\n| --- | --- | --- |\n| IEC 62304 | Software lifecycle | SOP-013 |\n"
+        "| EU MDR Art. 83-86 | Post-market surveillance | SOP-019 |\n"
+    )
+    rows = read_shapes(text).mappings
+    assert rows[0].clauses == ("ISO 13485 6.3", "ISO 13485 6.4")
+    assert [d.text for d in rows[1].documents] == ["SOP-008", "AUD-2026-001"]
+    assert rows[2].clauses == () and rows[2].clause == "IEC 62304"
+    assert rows[3].clauses == tuple(f"MDR Art. {n}" for n in range(83, 87))

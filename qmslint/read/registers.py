@@ -277,6 +277,13 @@ def mapping_rows(
             header_std = found[0] if found else None
         elif doc_col is None and words & _DOCUMENT_WORDS and not words & _CLAUSE_WORDS:
             doc_col = index
+    if clause_col is None and doc_col is not None:
+        for index, cell in enumerate(header):
+            if set(body.label_words(cell.text)) & {"standard", "standards", "regulation"}:
+                clause_col = (
+                    index  # `| Standard | Topic | Documents |` over `| EU MDR Art. 83-86 |`
+                )
+                break
     if clause_col is None or doc_col is None or not table.rows:
         return []
     cells = [row[clause_col] for row in table.rows if clause_col < len(row)]
@@ -313,7 +320,11 @@ def _clause_like(text: str) -> bool:
     if not stripped:
         return False
     first = stripped.split()[0].lower().rstrip(".")
-    return stripped[0].isdigit() or first in ("art", "article", "annex", "clause", "section")
+    return (
+        stripped[0].isdigit()
+        or first in ("art", "article", "annex", "clause", "section")
+        or references.find_standard(stripped) is not None
+    )
 
 
 def document_refs(
