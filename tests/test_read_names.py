@@ -129,3 +129,12 @@ def test_default_pattern_is_fast_on_long_names():
         id_from_file_name("A" * 5000 + ".md")
         id_from_file_name("AB-" * 2000 + ".md")
     assert time.perf_counter() - started < 0.5
+
+
+def test_only_a_level_one_heading_is_a_title():
+    names = read_names(
+        "docs/suppliers/SUP-001.md", "Supplier Overview", Position(11, 4), heading_level=2
+    )
+    assert names.title is None and names.id.value == "SUP-001"
+    names = read_names("x.md", "SOP-9: Vigilance", Position(1, 4), heading_level=2)
+    assert names.id.value == "SOP-9" and names.title is None

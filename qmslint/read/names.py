@@ -262,15 +262,22 @@ def read_names(
     id_pattern: str = DEFAULT_ID_PATTERN,
     prefix_types: Mapping[str, str] = DEFAULT_PREFIX_TYPES,
     folder_types: Mapping[str, str] = DEFAULT_FOLDER_TYPES,
+    heading_level: int = 1,
 ) -> Names:
-    """Id (heading first, then file name), title (heading) and type (id prefix, then folder)."""
+    """Id (heading first, then file name), title (heading) and type (id prefix, then folder).
+
+    Only a level-1 heading gives a title (`## Supplier Overview` is a section, not a title); an
+    id may come from a heading of any level.
+    """
     from_heading = (
         id_from_heading(heading_text, heading_position, id_pattern) if heading_text else None
     )
     from_name = id_from_file_name(path, id_pattern)
     ids = tuple(v for v in (from_heading, from_name) if v is not None)
     chosen = ids[0] if ids else None
-    title = title_from_heading(heading_text, heading_position, id_pattern) if heading_text else None
+    title = None
+    if heading_text and heading_level <= 1:
+        title = title_from_heading(heading_text, heading_position, id_pattern)
     kind = type_from_id(chosen.value, prefix_types, chosen.position) if chosen else None
     if kind is None:
         kind = type_from_path(path, folder_types)
