@@ -247,3 +247,10 @@ def test_label_line_parser_is_linear_on_a_huge_line():
         parse_label_line(line)
         parse_label_line("Status" + " " * 20000 + ": x")
     assert time.perf_counter() - started < 0.5
+
+
+def test_head_character_cap():
+    text = "# T\n\n**Owner:** QA\n" + ("**Note:** " + "x" * 1500 + "\n") * 59
+    head = read_head(text)
+    assert head.values[0].value == "QA"
+    assert head.stopped_by == "long-line"

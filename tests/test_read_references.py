@@ -233,3 +233,15 @@ def test_adversarial_citations_are_fast():
             "# T\n\n## References\n\n- " + text + "\n" + text + "\n", with_mentions=True
         )
     assert time.perf_counter() - started < 2.0
+
+
+def test_long_lines_in_a_references_section_stay_fast_and_the_rest_is_read():
+    text = (
+        "# T\n\n## References\n\n- " + "*a " * 20000 + "\n- ISO 13485:2016 8.2.3\n"
+        "- " + "**x" * 3000 + "\n"
+    )
+    started = time.perf_counter()
+    refs = read_references(text)
+    assert time.perf_counter() - started < 0.5
+    assert [c.text for c in refs.claims] == ["ISO 13485:2016 8.2.3"]
+    assert refs.claims[0].position == Position(6, 18)

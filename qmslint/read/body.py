@@ -37,6 +37,7 @@ from qmslint.model import Position
 
 MAX_HEAD_LINES = 60
 MAX_LINE_CHARS = 2000
+MAX_HEAD_CHARS = 16_000  # markdown-it never sees more of a head than this
 MAX_LABEL_CHARS = 60
 MAX_HEADER_VALUE_ROWS = 1  # a header row over more rows than this is a data table
 
@@ -175,8 +176,10 @@ def read_head(
     head = Head(first_line=start + 1)
     stop = min(len(lines), start + max_lines)
     limit_reason = "limit" if stop < len(lines) else "end"
+    total = 0
     for index in range(start, stop):
-        if len(lines[index]) > MAX_LINE_CHARS:
+        total += len(lines[index]) + 1
+        if len(lines[index]) > MAX_LINE_CHARS or total > MAX_HEAD_CHARS:
             stop, limit_reason = index, "long-line"
             break
     if stop <= start:
@@ -586,8 +589,11 @@ def _table(block: list[Token], chunk: list[str], start: int, kind: str) -> Table
 
 
 def parse_tables(text: str, first_line: int = 1) -> list[Table]:
-    """Every GFM table in `text` (a region of a file starting at `first_line`), located."""
-    chunk = source_lines(text)
+    """Every GFM table in `text` (a region of a file starting at `first_line`), located.
+
+    Lines are cut at `MAX_LINE_CHARS` (a cell beyond is not metadata), so that parsing stays linear.
+    """
+    chunk = [line[:MAX_LINE_CHARS] for line in source_lines(text)]
     tokens = markdown().parse("\n".join(chunk))
     return [
         _table(block, chunk, first_line - 1, "")

@@ -39,6 +39,7 @@ from qmslint.read import body
 
 MAX_RANGE = 40  # a range that names more clauses than this is a problem, not 1,000 claims
 MAX_SECTION_LINES = 200
+MAX_SECTION_CHARS = 32_000
 MAX_CITATION_CHARS = 600
 
 CATALOGUED = {"iso13485": "2016", "iso9001": "2015", "iso14971": "2019", "mdr": "", "cfr": ""}
@@ -825,8 +826,16 @@ def _section_name(title: str) -> str:
 def _section_claims(
     refs: References, lines: Sequence[str], first: int, last: int, default: Standard | None
 ) -> None:
-    chunk = "\n".join(lines[first - 1 : last])
-    tokens = body.markdown().parse(chunk)
+    kept: list[str] = []
+    total = 0
+    for line in lines[first - 1 : last]:
+        if len(line) > body.MAX_LINE_CHARS:
+            line = ""  # not a citation; blanked to keep the line numbering
+        total += len(line) + 1
+        if total > MAX_SECTION_CHARS:
+            break
+        kept.append(line)
+    tokens = body.markdown().parse("\n".join(kept))
     seen_lines: set[int] = set()
     for block in body.top_level_blocks(tokens):
         if block[0].type == "table_open":
