@@ -95,7 +95,7 @@ def index_repository(session: Session) -> Repository:
     """Discover, read and index the whole repository (what every verb that reads starts with)."""
     root = session.config.root
     candidates = discover(root, session.config.include, session.config.exclude)
-    documents = read_documents(root, candidates, session.host.readers, session.spellings())
+    documents = read_documents(root, candidates, session.host.readers, session.read_settings())
     return build(root, documents, session.index_settings(), session.catalogues)
 
 

@@ -45,7 +45,8 @@ class Field:
     name: str
     value: Any
     position: Position
-    source: str = "front-matter"  # or "body", "sidecar", "record"
+    source: str = "front-matter"  # or "sidecar", "record", "body-table", "label-line",
+    # "file-name", "heading", "id-prefix", "folder", "docx-core", "docx-custom", "register" …
     item_positions: dict[Any, Position] = field(default_factory=dict)
 
     def position_of(self, item: Any) -> Position:
@@ -62,6 +63,17 @@ class ReadProblem:
     key: str = ""  # stable part of the fingerprint (a field name, say)
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A clause claimed outside the `clauses` field: in the document's own reference table, line
+    or section, or for it by a mapping document (`path`: where the claim is written then)."""
+
+    text: str  # parseable by qmslint.clauses (`ISO 13485:2016 8.2.3`, `MDR Art. 87`)
+    position: Position
+    source: str  # "reference-table", "reference-line", "references-section", "mapping" …
+    path: str | None = None
+
+
 @dataclass
 class Document:
     """A controlled document: its path, canonical fields and what went wrong reading it."""
@@ -72,6 +84,8 @@ class Document:
     body_fields: dict[str, Field] = field(default_factory=dict)  # read-only fallback from body
     problems: list[ReadProblem] = field(default_factory=list)
     has_metadata: bool = False
+    claims: list[Claim] = field(default_factory=list)  # clauses claimed in the body
+    shapes: Any = None  # registers and mapping rows it holds (qmslint.read.registers.Shapes)
 
     def get(self, name: str, default: Any = None) -> Any:
         found = self.fields.get(name)

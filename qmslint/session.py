@@ -17,7 +17,9 @@ from qmslint.index.repository import IndexSettings
 from qmslint.packs import loading
 from qmslint.packs.rules import RuleSet, load_pack
 from qmslint.plugins import host as plugins
+from qmslint.read import names
 from qmslint.read.fields import Spellings
+from qmslint.read.readers import ReadSettings
 from qmslint.support.cache import Cache
 
 
@@ -42,6 +44,21 @@ class Session:
     def spellings(self) -> Spellings:
         config = self.config
         return Spellings.of(config.fields, config.type_aliases, config.status_aliases)
+
+    def read_settings(self) -> ReadSettings:
+        config = self.config
+        folders = {
+            key.strip("/").removesuffix("/**"): kind
+            for key, kind in config.type_from_folder.items()
+        }
+        return ReadSettings(
+            spellings=self.spellings(),
+            id_pattern=config.id_pattern or names.DEFAULT_ID_PATTERN,
+            type_from_prefix={**names.DEFAULT_PREFIX_TYPES, **config.type_from_prefix},
+            type_from_folder={**names.DEFAULT_FOLDER_TYPES, **folders},
+            standard=config.standard,
+            mappings=config.mappings,
+        )
 
     def index_settings(self) -> IndexSettings:
         config = self.config

@@ -16,8 +16,7 @@ from qmslint.clauses import coverage, expand, parse, shipped
 from qmslint.index.repository import IndexSettings, build
 from qmslint.read.discovery import Candidate
 from qmslint.read.document import read_documents
-from qmslint.read.fields import Spellings
-from qmslint.read.readers import MarkdownReader
+from qmslint.read.readers import MarkdownReader, ReadSettings
 from qmslint.session import builtin_ruleset
 from qmslint.testing import dump_yaml
 
@@ -171,7 +170,7 @@ def test_every_rule_selecting_a_clause_agrees_whether_a_document_covers_it(
         )
         (root / "DOC-1.md").write_text(f"---\n{front}---\n\n# DOC-1\n", encoding="utf-8")
         documents = read_documents(
-            root, [Candidate("DOC-1.md")], [MarkdownReader()], Spellings.of()
+            root, [Candidate("DOC-1.md")], [MarkdownReader()], ReadSettings()
         )
         repo = build(root, documents, IndexSettings(), CATALOGUES)
         shared = Shared(repo=repo, today=dt.date(2026, 11, 21), active_rules=RULESET.rules)

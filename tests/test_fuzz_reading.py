@@ -11,8 +11,7 @@ from qmslint.clauses import shipped
 from qmslint.index.repository import IndexSettings, build
 from qmslint.read.discovery import Candidate
 from qmslint.read.document import read_document
-from qmslint.read.fields import Spellings
-from qmslint.read.readers import MarkdownReader, SidecarReader, YamlRecordReader
+from qmslint.read.readers import MarkdownReader, ReadSettings, SidecarReader, YamlRecordReader
 from qmslint.testing import run_qmslint
 
 FRAGMENTS = st.sampled_from(
@@ -43,7 +42,7 @@ def test_reading_never_raises(tmp_path: Path, content: bytes, name: str) -> None
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
-    document = read_document(tmp_path, Candidate(name), READERS, Spellings.of(), {name})
+    document = read_document(tmp_path, Candidate(name), READERS, ReadSettings(), {name})
     assert document.path == name
     for problem in document.problems:
         assert problem.position.line >= 1 and problem.message

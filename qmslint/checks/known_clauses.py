@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 from qmslint.checks.context import CheckContext
 from qmslint.checks.kind import CheckKind, options_schema
 from qmslint.model import Finding
 
+METADATA = ("front-matter", "sidecar", "record")
+
 
 def clause_ids_known(ctx: CheckContext) -> Iterable[Finding]:
-    """Every cited clause id is valid. With `unlisted`, the rule reports instead the MDR and CFR
-    ids the catalogue does not list but accepts, below a listed article, annex or part."""
+    """Every cited clause id is valid, wherever it is written (front matter, the body's
+    reference table, line or section). With `unlisted`, the rule reports instead the MDR and CFR
+    ids the catalogue does not list but accepts, below a listed article, annex or part.
+
+    A framework qmslint has no catalogue for (IEC 62304, ISO 27001) is kept and shown, never a
+    finding, unless its name is one letter away from a catalogued one (`iso1345`)."""
     catalogues = ctx.repo.catalogues
     unlisted = ctx.options.get("unlisted", False)
     for document in ctx.select(None):
-        written = document.fields.get("clauses")
-        if written is None or written.source == "body":
-            continue  # the body fallback is read-only prose; only metadata is held to the grammar
         for citation in ctx.repo.citations.get(document.path, ()):
+            if citation.path is not None:
+                continue  # claimed by a mapping document: reported there
+            if citation.clause is None and citation.source not in METADATA:
+                continue  # a body text the reader took for a citation: `show` lists it
             catalogue = (
                 catalogues.by_framework.get(citation.clause.framework) if citation.clause else None
             )
             below = catalogue.accepted_below(citation.clause) if catalogue else None
+            reserved = catalogue.reserved_note(citation.clause) if catalogue else None
             if unlisted:
                 if below is None:
                     continue
@@ -33,10 +42,17 @@ def clause_ids_known(ctx: CheckContext) -> Iterable[Finding]:
             elif citation.clause is None:
                 message = f"cannot read clause '{citation.text}': {citation.error}"
             elif catalogue is None:
-                message = (
-                    f"clause '{citation.text}' names framework '{citation.clause.framework}', "
-                    f"which qmslint has no catalogue for"
+                near = difflib.get_close_matches(
+                    citation.clause.framework, list(catalogues.by_framework), n=1, cutoff=0.9
                 )
+                if not near:
+                    continue
+                message = (
+                    f"clause '{citation.text}' names framework '{citation.clause.framework}'; "
+                    f"did you mean {near[0]}?"
+                )
+            elif reserved is not None:
+                message = f"clause '{citation.text}' ({citation.clause}) is {reserved}"
             elif below is None and not catalogues.known(citation.clause):
                 hint = catalogue.suggest(citation.clause)
                 message = f"clause '{citation.text}' ({citation.clause}) does not exist" + (
@@ -47,7 +63,7 @@ def clause_ids_known(ctx: CheckContext) -> Iterable[Finding]:
             key = f"clause:{citation.text}"
             if citation.clause is not None and str(citation.clause) != citation.text:
                 key += f"={citation.clause}"  # a range names several clauses in one item
-            yield ctx.finding(message, document, written, item=citation.index, key=key)
+            yield ctx.finding(message, document, position=citation.position, key=key)
 
 
 CLAUSES = CheckKind(

@@ -11,9 +11,13 @@ from qmslint.read.readers import PROBLEM_CODES
 
 
 def read_problems(ctx: CheckContext) -> Iterable[Finding]:
-    """Problems met while reading files, turned into findings of this rule."""
+    """Problems met while reading files, turned into findings of this rule (with `in_force`,
+    only those of documents in force: a draft may still hold placeholders)."""
     codes = set(ctx.options["problems"])
+    in_force_only = ctx.options.get("in_force", False)
     for document in ctx.repo.documents:
+        if in_force_only and not ctx.repo.in_force(document):
+            continue
         for problem in document.problems:
             if problem.code in codes:
                 yield ctx.finding(
@@ -32,7 +36,10 @@ READ = CheckKind(
     "read-problem",
     read_problems,
     options_schema(
-        {"problems": {"type": "array", "items": {"enum": list(PROBLEM_CODES)}, "minItems": 1}},
+        {
+            "problems": {"type": "array", "items": {"enum": list(PROBLEM_CODES)}, "minItems": 1},
+            "in_force": {"type": "boolean"},
+        },
         required=["problems"],
     ),
     "problems met while reading a file",

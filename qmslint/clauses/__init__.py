@@ -74,8 +74,8 @@ def parse(text: str, default_framework: str | None = None) -> ClauseId:
     raw = " ".join(str(text).strip().split())
     lowered = raw.lower()
     canonical = _CANONICAL.match(lowered)
-    if canonical and canonical.group(1) in FRAMEWORKS:
-        return ClauseId(canonical.group(1), canonical.group(2))
+    if canonical and (canonical.group(1) in FRAMEWORKS or len(canonical.group(1)) >= 3):
+        return ClauseId(canonical.group(1), canonical.group(2))  # `iec62304:5.1` kept as written
     framework, rest = _split_framework(lowered)
     framework = framework or default_framework
     if framework is None:
@@ -224,7 +224,17 @@ def _split_framework(lowered: str) -> tuple[str | None, str]:
         name, rest = lowered.split(":", 1)
         if name in FRAMEWORKS:
             return name, rest.strip()
+    other = _OTHER_STANDARD.match(lowered)
+    if other:  # `IEC 62304:2006+A1:2015 5.8.5` → iec62304, kept without a catalogue
+        return f"{other.group(1)}{other.group(2)}", lowered[other.end() :].strip(" ,:;-")
     return None, lowered
+
+
+# A standard qmslint has no catalogue for, as documents name it (`IEC 62304`, `ISO 27001:2022`).
+_OTHER_STANDARD = re.compile(
+    r"^(iec|iso|en|ieee|astm|aami|ansi)\s*(\d{3,6}(?:-\d{1,3})?)"
+    r"(?::\s*\d{4}(?:\s*\+\s*a\d+:\s*\d{4})?)?(?=[\s,:;]|$)"
+)
 
 
 def _strip_words(text: str) -> str:
@@ -306,6 +316,7 @@ class Catalogue:
     chapters: dict[str, tuple[int, int]] = field(default_factory=dict)
     harmonised: tuple[Harmonised, ...] = ()
     lists_everything: bool = True  # ISO catalogues are complete; MDR and CFR list what we name
+    reserved: dict[str, str] = field(default_factory=dict)  # "820.20-820.30" -> why it is empty
 
     def __contains__(self, clause: ClauseId) -> bool:
         return clause.locator in self.clauses
@@ -325,9 +336,23 @@ class Catalogue:
                 return f"{clause.framework}:{candidate}"
         return None
 
+    def reserved_note(self, clause: ClauseId) -> str | None:
+        """Why a section the catalogue marks as reserved (removed) is empty, when it is one."""
+        segments = clause.segments
+        if len(segments) < 2 or not segments[1].isdigit():
+            return None
+        for span, note in self.reserved.items():
+            first, _, last = span.partition("-")
+            low, high = first.split("."), (last or first).split(".")
+            if segments[0] == low[0] and int(low[1]) <= int(segments[1]) <= int(high[1]):
+                return note
+        return None
+
     def accepted_below(self, clause: ClauseId) -> str | None:
         """For a catalogue that lists only what qmslint names (MDR, CFR): the listed article,
         annex or part an unlisted id lies below (a deeper paragraph or point is accepted)."""
+        if self.reserved_note(clause) is not None:
+            return None
         if self.lists_everything or clause in self or len(clause.segments) < 2:
             return None
         if clause.segments[0] not in self.clauses:
@@ -392,5 +417,6 @@ def shipped() -> Catalogues:
             },
             harmonised=_harmonised(framework, data.get("harmonised")),
             lists_everything=bool(data.get("complete", True)),
+            reserved={str(k): str(v) for k, v in (data.get("reserved") or {}).items()},
         )
     return Catalogues(catalogues)

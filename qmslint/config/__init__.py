@@ -16,7 +16,7 @@ from typing import Any
 from qmslint.config import toml as tomlpos
 from qmslint.errors import UserError
 from qmslint.model import Position
-from qmslint.read import validation
+from qmslint.read import names, validation
 from qmslint.read.access import BINARY_SUFFIXES, SIDECAR_SUFFIXES
 from qmslint.read.gitutil import git_root
 
@@ -66,6 +66,9 @@ class Config:
     in_force: list[str] = field(default_factory=lambda: ["approved", "effective"])
     review_interval_months: int = 24
     id_pattern: str | None = None
+    type_from_prefix: dict[str, str] = field(default_factory=dict)
+    type_from_folder: dict[str, str] = field(default_factory=dict)
+    mappings: bool = True
     standard: str | None = None
     markets: list[str] = field(default_factory=list)
     devices: list[dict[str, Any]] = field(default_factory=list)
@@ -177,6 +180,9 @@ def _build(
         "in_force",
         "review_interval_months",
         "id_pattern",
+        "type_from_prefix",
+        "type_from_folder",
+        "mappings",
         "standard",
         "markets",
         "select",
@@ -202,6 +208,12 @@ def _build(
     config.include += [pattern for pattern in config.records if pattern not in config.include]
     config.devices = list(data.get("devices", []))
     config.positions = positions
+    if config.id_pattern:
+        try:
+            names.check_pattern(config.id_pattern)
+        except names.PatternError as exc:
+            at = positions.get(("id_pattern",), Position(1, 1))
+            raise UserError(f"id_pattern: {exc}", where=f"{source}:{at.line}:{at.column}") from None
     config.device_positions = [
         positions.get(("devices", i), Position(1, 1)) for i in range(len(config.devices))
     ]

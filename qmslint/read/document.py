@@ -6,22 +6,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from qmslint.model import Document, ReadProblem
+from qmslint.model import Document, Field, ReadProblem
 from qmslint.read import access
 from qmslint.read.discovery import Candidate
 from qmslint.read.fields import Spellings, canonicalise
-from qmslint.read.readers import RawMetadata, Reader
+from qmslint.read.placeholders import find_placeholder
+from qmslint.read.readers import DEFAULT_SETTINGS, RawMetadata, Reader, ReadSettings
 
-COMPARED_WITH_BODY = ("id", "status", "version", "effective_date", "approved_on")
+COMPARED_WITH_BODY = ("id", "type", "status", "version", "effective_date", "approved_on")
+_SOURCES = {  # how a finding names where a value was read
+    "front-matter": "the front matter",
+    "sidecar": "the sidecar",
+    "record": "the record",
+    "file-name": "the file name",
+    "heading": "the first heading",
+    "body-table": "the header table",
+    "label-line": "the body",
+    "core-property": "the Word properties",
+    "custom-property": "the Word custom properties",
+    "header-table": "the Word header table",
+    "page-header": "the Word page header",
+}
 
 
 def read_documents(
-    root: Path, candidates: Sequence[Candidate], readers: Sequence[Reader], spellings: Spellings
+    root: Path,
+    candidates: Sequence[Candidate],
+    readers: Sequence[Reader],
+    settings: ReadSettings = DEFAULT_SETTINGS,
 ) -> list[Document]:
     """Every document among the candidates, in their order."""
     paths = {candidate.path for candidate in candidates}
     return [
-        read_document(root, candidate, readers, spellings, paths)
+        read_document(root, candidate, readers, settings, paths)
         for candidate in access.documents_among(candidates)
     ]
 
@@ -30,7 +47,7 @@ def read_document(
     root: Path,
     candidate: Candidate,
     readers: Sequence[Reader],
-    spellings: Spellings,
+    settings: ReadSettings,
     paths: set[str],
 ) -> Document:
     """Read one file into a Document (`paths`: every candidate, to find orphan sidecars)."""
@@ -50,7 +67,7 @@ def read_document(
     document.problems.extend(problems)
     if data is None:
         return document
-    apply_metadata(document, reader.read(rel, data), spellings)
+    apply_metadata(document, reader.read(rel, data, settings), settings.spellings)
     orphan = access.orphan_sidecar(root, rel, paths)
     if orphan is not None:
         document.problems.append(orphan)
@@ -58,28 +75,24 @@ def read_document(
 
 
 def apply_metadata(document: Document, raw: RawMetadata, spellings: Spellings) -> None:
-    """Canonical fields from what the reader found; the body fills gaps and must agree."""
+    """Canonical fields from what the reader found: metadata first, then the body, then what
+    file name, heading and folder say; each later source fills gaps and must agree."""
     document.raw = raw.fields
     document.has_metadata = raw.has_metadata
     document.problems.extend(raw.problems)
+    document.claims = list(raw.claims)
+    document.shapes = raw.shapes
+    document.problems += unfilled(raw.fields, spellings) + unfilled(raw.body_fields, spellings)
     document.fields, problems = canonicalise(raw.fields, spellings)
     document.problems.extend(problems)
-    body, _ = canonicalise(raw.body_fields, spellings)
+    body, problems = canonicalise(raw.body_fields, spellings)
+    document.problems += [p for p in problems if p.code == "wrong-type"]
     document.body_fields = body
     for name, body_field in body.items():
-        front = document.fields.get(name)
-        if front is None:
-            document.fields[name] = body_field
-        elif name in COMPARED_WITH_BODY and front.value != body_field.value:
-            document.problems.append(
-                ReadProblem(
-                    "body-disagrees",
-                    f"the body says {name} is '{body_field.value}' but the front matter "
-                    f"(line {front.position.line}) says '{front.value}'",
-                    body_field.position,
-                    key=name,
-                )
-            )
+        _reconcile(document, name, body_field)
+    for name, named in raw.name_fields.items():
+        if name == "id" or name not in document.fields:  # a title or type there is a guess
+            _reconcile(document, name, named)
     if not document.has_metadata and not document.problems:
         document.problems.append(
             ReadProblem(
@@ -88,3 +101,64 @@ def apply_metadata(document: Document, raw: RawMetadata, spellings: Spellings) -
                 "type and status",
             )
         )
+
+
+def _reconcile(document: Document, name: str, found: Field) -> None:
+    """`found` fills a gap, or is compared with what the document already says."""
+    held = document.fields.get(name)
+    if held is None:
+        document.fields[name] = found
+        return
+    if name not in COMPARED_WITH_BODY or _same(held.value, found.value):
+        return
+    code = "name-disagrees" if found.source in ("file-name", "heading") else "body-disagrees"
+    document.problems.append(
+        ReadProblem(
+            code,
+            f"{_SOURCES.get(found.source, found.source)} says {name} is '{found.value}' but "
+            f"{_SOURCES.get(held.source, held.source)} (line {held.position.line}) says "
+            f"'{held.value}'",
+            found.position,
+            key=f"{name}@{found.source}",
+        )
+    )
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a.casefold() == b.casefold()
+    return a == b
+
+
+def unfilled(raw: dict[str, Field], spellings: Spellings) -> list[ReadProblem]:
+    """Unfilled placeholders (`YYYY-MM-DD`, `TBD`, `[Name, Signature, Date]`, `{{ owner }}`) in
+    fields qmslint reads: taken out of `raw`, so that they are never read as values, and returned
+    as problems (reported for documents in force, SPEC §3.1)."""
+    problems = []
+    for key in list(raw):
+        found = raw[key]
+        if spellings.canonical(key) is None:
+            continue
+        values = found.value if isinstance(found.value, list) else [found.value]
+        kept = []
+        for index, value in enumerate(values):
+            placeholder = find_placeholder(value) if isinstance(value, str) else None
+            if placeholder is None or placeholder.kind == "empty":
+                kept.append(value)
+                continue
+            where = found.position_of(index) if isinstance(found.value, list) else found.position
+            problems.append(
+                ReadProblem(
+                    "placeholder",
+                    f"'{key}' is an unfilled placeholder '{placeholder.text}'",
+                    where,
+                    key=f"{key}@{index}",
+                )
+            )
+        if len(kept) == len(values):
+            continue
+        if not kept:
+            del raw[key]
+        else:
+            raw[key] = Field(found.name, kept, found.position, found.source, found.item_positions)
+    return problems

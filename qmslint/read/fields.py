@@ -33,19 +33,73 @@ DOCUMENT_TYPES = (
 STATUSES = ("draft", "in-review", "approved", "effective", "obsolete")
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("doc_id", "document_id", "docid", "document_number", "doc_number"),
+    "id": (
+        "doc_id",
+        "document_id",
+        "docid",
+        "document_number",
+        "doc_number",
+        "document_no",
+        "doc_no",
+        "document_nr",
+        "document_ref",
+        "document_reference",
+        "document_code",
+        "sop_id",
+        "sop_no",
+        "sop_number",
+        "form_id",
+        "form_no",
+        "form_number",
+        "wi_id",
+        "policy_id",
+        "record_id",
+    ),
     "title": ("name", "document_title", "doc_title"),
     "type": ("doc_type", "document_type"),
     "status": ("doc_status", "document_status", "state", "lifecycle_status"),
-    "version": ("revision", "rev", "doc_version", "document_version"),
+    "version": (
+        "revision",
+        "rev",
+        "doc_version",
+        "document_version",
+        "version_no",
+        "version_number",
+        "revision_no",
+        "revision_number",
+        "rev_no",
+    ),
     "owner": ("process_owner", "document_owner", "responsible"),
-    "author": ("authors", "prepared_by", "created_by", "written_by"),
+    "author": ("authors", "prepared_by", "created_by", "written_by", "originator"),
     "approvers": ("approver", "approved_by", "approval", "signed_by"),
-    "approved_on": ("approval_date", "approved_date", "date_approved", "approved_at"),
-    "effective_date": ("effective", "effective_on", "date_effective", "release_date"),
+    "approved_on": (
+        "approval_date",
+        "approved_date",
+        "date_approved",
+        "approved_at",
+        "date_of_approval",
+    ),
+    "effective_date": (
+        "effective",
+        "effective_on",
+        "date_effective",
+        "release_date",
+        "issue_date",
+        "date_of_issue",
+    ),
     "review_interval_months": ("review_interval", "review_cycle_months", "review_period_months"),
     "last_reviewed": ("last_review", "last_reviewed_on", "reviewed_on", "last_review_date"),
-    "clauses": ("clause", "clause_refs", "references", "iso_clauses", "regulatory_basis"),
+    "clauses": (
+        "clause",
+        "clause_refs",
+        "references",
+        "iso_clauses",
+        "regulatory_basis",
+        "regulatory_references",
+        "iso_clause",
+        "iso_13485_clause",
+        "applicable_clauses",
+    ),
     "devices": ("device", "products", "applies_to"),
     "related": ("related_documents", "see_also", "references_documents"),
     "supersedes": ("replaces",),
@@ -136,23 +190,51 @@ def _string_list(value: Any) -> list[str]:
     raise TypeError("a list of text values")
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%d %B %Y",  # 15 March 2026, as body tables write dates
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+)
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def to_date(value: Any) -> dt.date:
-    """A date from YAML (already a date) or from an ISO-like string."""
+    """A date from YAML (already a date) or from a string as documents write dates.
+
+    `31/12/2025` is read (only the day can be 31), but `01/02/2025` is not: it is 1 February in
+    Europe and 2 January in the US, and guessing would move a review date by a month.
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        text = value.strip()
+        text = " ".join(value.split())
         for pattern in _DATE_FORMATS:
             try:
                 return dt.datetime.strptime(text, pattern).date()
             except ValueError:
                 continue
+        slashed = _SLASHED.fullmatch(text)
+        if slashed:
+            first, second, year = (int(part) for part in slashed.groups())
+            if first > 12 >= second:
+                return _date_or_raise(year, second, first)
+            if second > 12 >= first:
+                return _date_or_raise(year, first, second)
+            raise ValueError("an unambiguous date: write YYYY-MM-DD (day and month could swap)")
     raise TypeError("a date (YYYY-MM-DD)")
+
+
+def _date_or_raise(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise TypeError("a date (YYYY-MM-DD)") from None
 
 
 def _int(value: Any) -> int:
@@ -258,8 +340,9 @@ CANONICAL = tuple(CONVERTERS)
 
 @lru_cache(maxsize=4096)
 def normalise_key(key: str) -> str:
-    """The one normalisation of field names and labels: lower case, runs of `-`/space as `_`."""
-    return re.sub(r"[\s\-]+", "_", key.strip().lower())
+    """The one normalisation of field names and body labels: lower case, runs of `-`, `/` and
+    space as `_`, surrounding `:`, `.`, `#` and `*` dropped (`**Document No.:**`)."""
+    return re.sub(r"[\s\-/]+", "_", key.strip(" \t:.#*").lower())
 
 
 def _word(text: str) -> str:
@@ -275,6 +358,7 @@ class Spellings:
     keys: Mapping[str, str]  # normalised key -> canonical field
     types: Mapping[str, str]  # the config's words (normalised) -> a canonical type
     statuses: Mapping[str, str]
+    own: tuple[str, ...] = ()  # the normalised keys the config's `fields:` adds
 
     @classmethod
     def of(
@@ -287,12 +371,14 @@ class Spellings:
         for canonical, aliases in ALIASES.items():
             for alias in aliases:
                 keys.setdefault(alias, canonical)
+        own = tuple(normalise_key(written) for written in fields or {})
         for written, canonical in (fields or {}).items():
             keys[normalise_key(written)] = canonical
         return cls(
             keys,
             {_word(k): v for k, v in (type_aliases or {}).items()},
             {_word(k): v for k, v in (status_aliases or {}).items()},
+            own,
         )
 
     def canonical(self, key: str) -> str | None:

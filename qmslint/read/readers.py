@@ -1,20 +1,24 @@
 """Readers: from the bytes of one file to raw metadata fields with positions.
 
-Three places hold metadata (SPEC §3.1): YAML front matter in Markdown, a YAML sidecar beside a
-binary document (`X.docx.yaml`), and standalone YAML records. Markdown bodies are also scanned for
-a header table or bold label lines as a read-only fallback. Readers know nothing of rules; every
-problem they meet becomes a `ReadProblem` on the file, never an exception.
+Metadata lives (SPEC §3.1) in YAML front matter in Markdown, in a YAML sidecar beside a binary
+document (`X.docx.yaml`), in standalone YAML records, in Word `.docx` properties and header
+tables, and in the body of Markdown documents as real repositories write it: the header table or
+label lines under the title (`read.body`), the clause references the document declares
+(`read.references`), the id, title and type its file name, first heading and folder give
+(`read.names`), and the registers and clause mappings it holds (`read.registers`). Readers know
+nothing of rules; every problem they meet becomes a `ReadProblem` on the file, never an exception.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from qmslint.model import Field, Position, ReadProblem
-from qmslint.read import yamlsafe
+from qmslint.model import Claim, Field, Position, ReadProblem
+from qmslint.read import body, names, references, registers, yamlsafe
 from qmslint.read.access import SIDECAR_SUFFIXES
+from qmslint.read.fields import Spellings
 
 BODY_SCAN_LINES = 60
 
@@ -37,15 +41,47 @@ PROBLEM_CODES = (
     "missing-sidecar",
     "orphan-sidecar",
     "body-disagrees",
+    "name-disagrees",
+    "placeholder",
+    "citation",
+    "unresolved-name",
+    "corrupt-docx",
 )
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    """What reading needs from the configuration (SPEC §3.1 item 4)."""
+
+    spellings: Spellings = field(default_factory=Spellings.of)
+    id_pattern: str = names.DEFAULT_ID_PATTERN  # ids in file names and headings
+    type_from_prefix: Mapping[str, str] = field(
+        default_factory=lambda: dict(names.DEFAULT_PREFIX_TYPES)
+    )
+    type_from_folder: Mapping[str, str] = field(
+        default_factory=lambda: dict(names.DEFAULT_FOLDER_TYPES)
+    )
+    standard: str | None = None  # the standard of bare clause numbers (`8.2.3`)
+    mappings: bool = True  # read registers and clause mappings found by shape
+
+
+DEFAULT_SETTINGS = ReadSettings()
 
 
 @dataclass
 class RawMetadata:
-    """What a reader found in one file, before fields are made canonical."""
+    """What a reader found in one file, before fields are made canonical.
+
+    `fields` are written as metadata (front matter, sidecar, record, Word properties);
+    `body_fields` in the body (label/value tables and label lines, by label as written);
+    `name_fields` are canonical already (id, title and type from file name, heading, folder).
+    """
 
     fields: dict[str, Field] = field(default_factory=dict)
     body_fields: dict[str, Field] = field(default_factory=dict)
+    name_fields: dict[str, Field] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
+    shapes: Any = None  # read.registers.Shapes of a register or mapping document
     problems: list[ReadProblem] = field(default_factory=list)
     has_metadata: bool = False
 
@@ -57,7 +93,7 @@ class Reader(Protocol):
 
     def matches(self, path: str) -> bool: ...
 
-    def read(self, path: str, data: bytes) -> RawMetadata: ...
+    def read(self, path: str, data: bytes, settings: ReadSettings) -> RawMetadata: ...
 
 
 def decode(data: bytes, problems: list[ReadProblem]) -> str:
@@ -142,7 +178,9 @@ class MarkdownReader:
     def matches(self, path: str) -> bool:
         return path.lower().endswith(self.suffixes)
 
-    def read(self, path: str, data: bytes) -> RawMetadata:
+    def read(
+        self, path: str, data: bytes, settings: ReadSettings = DEFAULT_SETTINGS
+    ) -> RawMetadata:
         result = RawMetadata()
         if not _precheck(data, result.problems):
             return result
@@ -168,9 +206,7 @@ class MarkdownReader:
                 result.fields = mapping
                 result.has_metadata = True
             body_start = end + 1
-        result.body_fields = scan_body(lines, body_start)
-        if result.body_fields:
-            result.has_metadata = True
+        read_body(path, text, body_start, settings, result)
         return result
 
 
@@ -182,7 +218,9 @@ class SidecarReader:
     def matches(self, path: str) -> bool:
         return path.lower().endswith(SIDECAR_SUFFIXES)
 
-    def read(self, path: str, data: bytes) -> RawMetadata:
+    def read(
+        self, path: str, data: bytes, settings: ReadSettings = DEFAULT_SETTINGS
+    ) -> RawMetadata:
         return _read_yaml_file(data, "sidecar")
 
 
@@ -194,7 +232,9 @@ class YamlRecordReader:
     def matches(self, path: str) -> bool:
         return path.lower().endswith((".yaml", ".yml"))
 
-    def read(self, path: str, data: bytes) -> RawMetadata:
+    def read(
+        self, path: str, data: bytes, settings: ReadSettings = DEFAULT_SETTINGS
+    ) -> RawMetadata:
         return _read_yaml_file(data, "record")
 
 
@@ -210,93 +250,75 @@ def _read_yaml_file(data: bytes, source: str) -> RawMetadata:
     return result
 
 
-# ----------------------------------------------------------------------------- body fallback
+# ----------------------------------------------------------------------------- Markdown bodies
 
-BODY_LABELS = {
-    "document id": "id",
-    "doc id": "id",
-    "document number": "id",
-    "document no": "id",
-    "document no.": "id",
-    "id": "id",
-    "title": "title",
-    "document title": "title",
-    "document type": "type",
-    "type": "type",
-    "status": "status",
-    "revision": "version",
-    "version": "version",
-    "rev": "version",
-    "owner": "owner",
-    "process owner": "owner",
-    "document owner": "owner",
-    "author": "author",
-    "approved by": "approvers",
-    "approver": "approvers",
-    "approval date": "approved_on",
-    "date approved": "approved_on",
-    "effective date": "effective_date",
-    "effective": "effective_date",
-    "regulatory basis": "clauses",
-    "clauses": "clauses",
-    "iso clause": "clauses",
-    "iso 13485 clause": "clauses",
+CITATION_PROBLEMS = {
+    "older-edition",
+    "unknown-edition",
+    "edition-not-stated",
+    "range-too-large",
+    "unexpandable-range",
 }
 
-_BOLD_LABEL = re.compile(
-    r"^\s*(?:>\s*)?(?:[-*]\s+)?\*\*(?P<label>[^*]+?)\s*:?\s*\*\*\s*:?\s*(?P<value>.*?)\s*$"
-)
-_PLACEHOLDER = re.compile(r"^\[.*\]$|<%.*%>|^\{\{.*\}\}$|^(tbd|n/?a|-+|—)$", re.IGNORECASE)
+
+def read_body(
+    path: str, text: str, front_end: int, settings: ReadSettings, result: RawMetadata
+) -> None:
+    """Body metadata of a Markdown document: the head under the title (values, reference
+    claims), the references section, names from file name, heading and folder, and the
+    register or clause-mapping tables it holds."""
+    spellings = settings.spellings
+    head = body.read_head(text, front_end, extra_words=_label_words(spellings))
+    for value in head.values:
+        canonical = spellings.canonical(value.label)
+        if canonical == "clauses" or value.label in result.body_fields:
+            continue  # clause references are read as claims, below
+        result.body_fields[value.label] = Field(
+            value.label, value.value, value.position, value.source
+        )
+    standard = _standard(result.fields, spellings) or settings.standard
+    refs = references.read_references(text, front_end, standard=standard, head=head)
+    for claim in refs.claims:
+        if claim.source == "audit-note" and claim.catalogued and not claim.edition:
+            continue  # RDM audit notes name no edition: reported below, never read as coverage
+        result.claims.append(Claim(claim.text, claim.position, claim.source))
+    for problem in refs.problems:
+        if problem.code in CITATION_PROBLEMS:
+            key = f"{problem.code}:{problem.written}"
+            result.problems.append(ReadProblem("citation", problem.message, problem.position, key))
+    title = head.title
+    found = names.read_names(
+        path,
+        title.text if title else None,
+        title.position if title else Position(1),
+        id_pattern=settings.id_pattern,
+        prefix_types=settings.type_from_prefix,
+        folder_types=settings.type_from_folder,
+        heading_level=title.level if title else 1,
+    )
+    for value in (found.id, found.title, found.type):
+        if value is not None:
+            result.name_fields[value.label] = Field(
+                value.label, value.value, value.position, value.source
+            )
+    if settings.mappings and "|" in text:
+        shapes = registers.read_shapes(
+            text, front_end, standard=standard, id_pattern=settings.id_pattern
+        )
+        if shapes.registers or shapes.mappings:
+            result.shapes = shapes
+    if result.body_fields or result.claims or found.id is not None:
+        result.has_metadata = True
 
 
-def scan_body(lines: list[str], start: int) -> dict[str, Field]:
-    """Metadata written in the body under the title: bold label lines and header tables."""
-    found: dict[str, Field] = {}
-    stop = min(len(lines), start + BODY_SCAN_LINES)
-    index = start
-    while index < stop:
-        line = lines[index]
-        if line.lstrip().startswith("|"):
-            index = _scan_table(lines, index, stop, found)
-            continue
-        match = _BOLD_LABEL.match(line)
-        if match:
-            _add_body_field(found, match["label"], match["value"], Position(index + 1, 1))
-        index += 1
-    return found
+def _label_words(spellings: Spellings) -> tuple[str, ...]:
+    """Words of the labels the config's `fields:` names, so that plain label lines using them
+    are read as metadata (bold labels are read whatever their words)."""
+    return tuple(word for key in spellings.own for word in key.split("_") if word)
 
 
-def _cells(line: str) -> list[str]:
-    return [cell.strip().strip("*").strip() for cell in line.strip().strip("|").split("|")]
-
-
-def _scan_table(lines: list[str], index: int, stop: int, found: dict[str, Field]) -> int:
-    """A header table: label/value pairs on one row, or a header row above a value row."""
-    rows: list[tuple[int, list[str]]] = []
-    while index < stop and lines[index].lstrip().startswith("|"):
-        cells = _cells(lines[index])
-        if not all(re.fullmatch(r":?-{2,}:?", cell) for cell in cells if cell):
-            rows.append((index, cells))
-        index += 1
-    if not rows:
-        return index
-    header = rows[0][1]
-    known = [BODY_LABELS.get(cell.lower().rstrip(":")) for cell in header]
-    labels = sum(1 for name in known if name)
-    if len(rows) >= 2 and labels >= 2 and labels * 2 > len(header):  # a row of labels
-        line_no, values = rows[1]
-        for label, value in zip(header, values):
-            _add_body_field(found, label, value, Position(line_no + 1, 1))
-        return index
-    for line_no, cells in rows:
-        for label, value in zip(cells[0::2], cells[1::2]):
-            _add_body_field(found, label, value, Position(line_no + 1, 1))
-    return index
-
-
-def _add_body_field(found: dict[str, Field], label: str, value: str, position: Position) -> None:
-    canonical = BODY_LABELS.get(label.strip().lower().rstrip(":"))
-    value = value.strip().strip("*").strip()
-    if not canonical or canonical in found or not value or _PLACEHOLDER.search(value):
-        return
-    found[canonical] = Field(canonical, value, position, "body")
+def _standard(raw: Mapping[str, Field], spellings: Spellings) -> str | None:
+    for key, found in raw.items():
+        if spellings.canonical(key) == "standard" and isinstance(found.value, str):
+            return found.value
+    return None

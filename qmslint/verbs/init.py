@@ -73,15 +73,16 @@ def survey(repo: Repository) -> Survey:
 
 
 def _keys(document: Document, spellings: Spellings, found: Survey) -> None:
+    unconverted = {p.key for p in document.problems if p.code == "wrong-type"}
     for key, raw in document.raw.items():
         canonical = spellings.canonical(key)
         if canonical is None:
             if not key.startswith("qmslint"):
                 found.unknown_keys[key] += 1
             continue
-        if canonical in ("status", "type") and isinstance(raw.value, str):
-            word = raw.value.strip()
-            if canonical not in document.fields and word:  # the word did not convert
+        if canonical in ("status", "type") and canonical in unconverted:
+            word = raw.value.strip() if isinstance(raw.value, str) else ""
+            if word:  # a word the defaults do not know
                 (found.status_words if canonical == "status" else found.type_words)[word] += 1
 
 
