@@ -50,6 +50,7 @@ class Outcome:
     repository: Repository
     rules: dict[str, Rule]
     errors: list[str] = field(default_factory=list)  # plugin failures: exit 2
+    warnings: list[str] = field(default_factory=list)  # said on stderr; the exit code stays
 
     @property
     def baselinable(self) -> list[Finding]:
@@ -95,7 +96,20 @@ def run(session: Session, options: RunOptions) -> Outcome:
     today = options.today or config.today
     chosen_by = selection(session, options)
     profiles, rules = active_rules(session, options, chosen_by)
+    if not rules:  # `--select ''` or an ignore of everything: a run of nothing is no pass
+        raise UserError(
+            f"no rules to run: select/ignore leave none of the {len(session.ruleset.rules)} "
+            f"rules of profiles {', '.join(profiles)}",
+            hint="check --select, --ignore and the config's select/ignore",
+        )
     candidates = discover(config.root, config.include, config.exclude)
+    if not candidates and config.include_given:  # a mistyped `include` passes nothing
+        raise UserError(
+            f"no documents: `include` ({', '.join(config.include[:3])}"
+            f"{' …' if len(config.include) > 3 else ''}) matches no file under {config.root}",
+            hint="check `include`/`exclude` in the config, or the folder you run in",
+        )
+    warnings = [] if candidates else [f"no documents found under {config.root}"]
     documents = read_documents(config.root, candidates, session.host.readers, session.spellings())
     repo = build(config.root, documents, session.index_settings(), session.catalogues)
     settings = CheckSettings(config.review_interval_months, config.id_pattern)
@@ -147,7 +161,7 @@ def run(session: Session, options: RunOptions) -> Outcome:
         else {},
     )
     errors += [str(problem) for problem in session.problems]
-    return Outcome(report, repo, rules, errors)
+    return Outcome(report, repo, rules, errors, warnings)
 
 
 def _limit(

@@ -21,7 +21,7 @@ class Candidate:
     """A file to read: its repository-relative POSIX path, or why it cannot be read."""
 
     path: str
-    problem: str | None = None  # "symlink-outside" when the link leaves the repository
+    problem: str | None = None  # "symlink-outside", "symlink-broken" or "not-regular"
 
 
 def list_files(root: Path) -> list[str]:
@@ -60,8 +60,16 @@ def discover(root: Path, include: list[str], exclude: list[str]) -> list[Candida
             if not target.is_relative_to(root):
                 candidates.append(Candidate(rel, "symlink-outside"))
                 continue
-        elif not stat.S_ISREG(mode):
-            continue  # a submodule or a special file
+            if not target.is_file() and not target.is_dir():  # a FIFO or a device
+                candidates.append(Candidate(rel, "not-regular"))
+                continue
+            if target.is_dir():
+                continue
+        elif stat.S_ISDIR(mode):
+            continue  # a submodule
+        elif not stat.S_ISREG(mode):  # a FIFO, a socket or a device: reported, never opened
+            candidates.append(Candidate(rel, "not-regular"))
+            continue
         candidates.append(Candidate(rel))
     return candidates
 
