@@ -460,6 +460,8 @@ def _baseline(args: argparse.Namespace) -> int:
     session = _session(args)
     options = RunOptions(profiles=args.profiles, today=args.today, use_baseline=False)
     outcome = run(session, options)
+    for warning in outcome.warnings:
+        print(f"qmslint: warning: {warning}", file=sys.stderr)
     for error in outcome.errors:
         print(f"qmslint: error: {error}", file=sys.stderr)
     if outcome.errors:

@@ -102,14 +102,16 @@ def run(session: Session, options: RunOptions) -> Outcome:
             f"rules of profiles {', '.join(profiles)}",
             hint="check --select, --ignore and the config's select/ignore",
         )
-    candidates = discover(config.root, config.include, config.exclude)
+    warnings: list[str] = []
+    candidates = discover(config.root, config.include, config.exclude, warnings)
     if not candidates and config.include_given:  # a mistyped `include` passes nothing
         raise UserError(
             f"no documents: `include` ({', '.join(config.include[:3])}"
             f"{' …' if len(config.include) > 3 else ''}) matches no file under {config.root}",
             hint="check `include`/`exclude` in the config, or the folder you run in",
         )
-    warnings = [] if candidates else [f"no documents found under {config.root}"]
+    if not candidates:
+        warnings.append(f"no documents found under {config.root}")
     documents = read_documents(config.root, candidates, session.host.readers, session.spellings())
     repo = build(config.root, documents, session.index_settings(), session.catalogues)
     settings = CheckSettings(config.review_interval_months, config.id_pattern)

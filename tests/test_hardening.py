@@ -354,6 +354,34 @@ def test_an_empty_repository_says_so(qms: Qms) -> None:
     assert "qmslint: warning: no documents found" in result.stderr
 
 
+def test_git_refusing_the_checkout_is_said_not_silently_ignored(qms: Qms) -> None:
+    qms.config(profiles=["document-control"])
+    qms.effective("SOP-1")
+    qms.write(".gitignore", "ignored/\n")
+    qms.write(".git", "gitdir: /nonexistent/qmslint-test\n")  # git refuses this checkout
+    result = qms.check()
+    assert result.exit_code == 0, result.stderr
+    assert "qmslint: warning: git cannot list the files" in result.stderr
+    assert ".gitignore is not honoured" in result.stderr
+
+
+def test_git_missing_is_said(qms: Qms, tmp_path_factory: pytest.TempPathFactory) -> None:
+    qms.config(profiles=["document-control"])
+    qms.effective("SOP-1")
+    (qms.root / ".git").mkdir()
+    empty = tmp_path_factory.mktemp("no-git-here")
+    result = subprocess.run(
+        [sys.executable, "-m", "qmslint", "check"],
+        cwd=qms.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PATH": str(empty)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "git is not installed" in result.stderr
+
+
 # ----------------------------------------------------------------------------- output text
 
 SURROGATE = "\ud800"

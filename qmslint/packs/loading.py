@@ -24,6 +24,7 @@ from typing import Any
 from qmslint import clauses as clause_ids
 from qmslint.config import Config
 from qmslint.errors import UserError
+from qmslint.packs import codec
 from qmslint.packs.rules import Pack, RuleSet, load_pack
 from qmslint.read import validation, yamlsafe
 from qmslint.support import files, safe_open
@@ -120,7 +121,10 @@ def _load(
         return load_pack(path, schemas, catalogues, version=version, display=display)
     key = digest(content, str(path), display, version or "", repr(sorted(schemas.items())))
     return cache.cached(
-        "packs", key, lambda: load_pack(path, schemas, catalogues, version=version, display=display)
+        "packs",
+        key,
+        lambda: load_pack(path, schemas, catalogues, version=version, display=display),
+        codec.PACK,
     )
 
 

@@ -30,3 +30,24 @@ def git_files(root: Path) -> list[str] | None:
         return None
     names = out.decode("utf-8", errors="surrogateescape").split("\0")
     return sorted({name for name in names if name})
+
+
+def in_git_checkout(root: Path) -> bool:
+    """Whether a `.git` sits in root or a folder above it (git may still refuse it)."""
+    return any((folder / ".git").exists() for folder in (root, *root.parents))
+
+
+def why_not_git(root: Path) -> str:
+    """Why git cannot list the files of a checkout: missing, or its own first error line
+    (such as "detected dubious ownership")."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--", "."], cwd=root, capture_output=True, timeout=60
+        )
+    except FileNotFoundError:
+        return "git is not installed"
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"git could not run: {exc}"
+    text = out.stderr.decode("utf-8", "replace").strip().splitlines()
+    reason = next((line for line in text if line.strip()), f"git exited {out.returncode}")
+    return reason.removeprefix("fatal: ")
