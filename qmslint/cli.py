@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
+import io
 import os
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +28,9 @@ from qmslint.report import Presentation
 from qmslint.session import Session, open_session, validate_pack
 from qmslint.support import files
 
+# The verbs, in one place: a new verb adds its name here, its parser in build_parser and its
+# function in COMMANDS (at the end of this module). Anything else as the first word is a usage
+# error unless it is an existing path (`qmslint [check] [PATH ...]`).
 VERBS = ("check", "show", "init", "rules", "explain", "profiles", "validate-pack", "baseline")
 
 
@@ -39,8 +46,22 @@ def _date(value: str) -> dt.date:
 
 
 class _Parser(argparse.ArgumentParser):
+    """No abbreviated options (`--to` is not `--today`), and one line for a usage mistake."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # one line and exit 2, as for any usage mistake
-        self.exit(2, f"qmslint: error: {message} (see `qmslint {self.prog.split()[-1]} --help`)\n")
+        self.exit(2, f"qmslint: error: {message} (see `{self.prog} --help`)\n")
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the run is, so that temporary files are removed on the way out."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,35 +158,76 @@ def _common(parser: argparse.ArgumentParser, profiles: bool = True) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in (*VERBS, "-h", "--help", "--version"):
+        first = argv[0]
+        if not first.startswith("-") and not os.path.lexists(first):
+            print(
+                f"qmslint: error: unknown command '{first}' (commands: {', '.join(VERBS)})"
+                + did_you_mean(first, VERBS)
+                + "; to check a path, name one that exists (see `qmslint --help`)",
+                file=sys.stderr,
+            )
+            return 2
         argv.insert(0, "check")  # `qmslint [check] [PATH ...]`
     if not argv:
         argv = ["check"]
+    parser = build_parser()
     try:
-        args = build_parser().parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # named by the verb's parser, so the hint names `qmslint VERB --help`
+            _verb_parser(parser, getattr(args, "verb", None)).error(
+                f"unrecognized arguments: {' '.join(extra)}"
+            )
     except SystemExit as exc:  # --help, or a usage error already printed by argparse
         return int(exc.code or 0)
+    previous = _on_sigterm(_terminate)
     try:
-        if args.version:
-            return _version()
-        return {
-            "check": _check,
-            "show": _show,
-            "init": _init,
-            "rules": _rules,
-            "explain": _explain,
-            "profiles": _profiles,
-            "validate-pack": _validate_pack,
-            "baseline": _baseline,
-        }[args.verb](args)
+        code = _version() if args.version else COMMANDS[args.verb](args)
+        sys.stdout.flush()  # `> /dev/full` fails here, inside the handlers below
+        return code
     except UserError as exc:
         print(f"qmslint: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except _Terminated:
+        return 143
     except BrokenPipeError:  # `qmslint rules | head`: the reader left; say nothing more
+        _silence_stdout()
+        return 1
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG):
+            raise
+        print(f"qmslint: error: cannot write standard output: {exc.strerror}", file=sys.stderr)
+        _silence_stdout()
+        return 2
+    finally:
+        _on_sigterm(previous)
+
+
+def _verb_parser(parser: argparse.ArgumentParser, verb: str | None) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and verb in action.choices:
+            return action.choices[verb]
+    return parser
+
+
+def _on_sigterm(handler):
+    """Install a SIGTERM handler (main thread only); returns the one it replaces."""
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):
+        return None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's last flush cannot fail again."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 1
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 def _start(args: argparse.Namespace) -> Path:
@@ -217,11 +279,23 @@ def _outputs(
             raise UserError(
                 f"unknown output format '{name}' (known: {', '.join(sorted(formatters))})"
             )
+        if file is not None and str(file) == "-":
+            file = None
+        if file is not None:  # before the run: a device or a folder is refused, never replaced
+            try:
+                files.check_writable(file)
+            except OSError as exc:
+                raise UserError(f"cannot write {file}: {exc.strerror}") from None
         chosen.append((formatters[name], file))
+    if sum(file is None for _, file in chosen) > 1:
+        raise UserError("two outputs would both go to standard output ('-')")
     return chosen
 
 
 def _check(args: argparse.Namespace) -> int:
+    for given in args.paths:
+        if not os.path.lexists(given):
+            raise UserError(f"path '{given}' does not exist (see `qmslint check --help`)")
     session = _session(args)
     outputs = _outputs(args, session.host.formatters)
     options = RunOptions(
@@ -242,11 +316,13 @@ def _check(args: argparse.Namespace) -> int:
             show_suppressed=args.show_suppressed,
             quiet=args.quiet,
         )
-        text = formatter.render(outcome.report, presentation)
+        text = _render(formatter, outcome.report, presentation)
         if file is None:
-            sys.stdout.write(text)
+            _emit(text)
         else:
             _write(file, text)
+    for warning in outcome.warnings:
+        print(f"qmslint: warning: {warning}", file=sys.stderr)
     for error in outcome.errors:
         print(f"qmslint: error: {error}", file=sys.stderr)
     fail_on = args.fail_on or session.config.fail_on
@@ -319,9 +395,38 @@ def _colour_wanted() -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
+def _render(formatter: Formatter, report, presentation: Presentation) -> str:
+    """The formatter's text; a plugin formatter that raises or returns no text is named."""
+    try:
+        text = formatter.render(report, presentation)
+    except Exception as exc:
+        raise UserError(f"output format '{formatter.name}' failed: {exc!r}") from None
+    if not isinstance(text, str):
+        raise UserError(
+            f"output format '{formatter.name}' returned {type(text).__name__}, not text"
+        )
+    return text
+
+
+def _encode(text: str) -> bytes:
+    """UTF-8 always: a lone surrogate left in the text is written as an escape, never as
+    invalid bytes and never as a crash."""
+    return text.encode("utf-8", errors="backslashreplace")
+
+
+def _emit(text: str) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a StringIO in tests
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(_encode(text))
+    buffer.flush()
+
+
 def _write(file: Path, text: str) -> None:
     try:
-        files.write_atomically(file, text.encode("utf-8", errors="surrogateescape"))  # as stdout
+        files.write_atomically(file, _encode(text))
     except OSError as exc:
         raise UserError(f"cannot write {file}: {exc.strerror}") from None
 
@@ -345,7 +450,9 @@ def _explain(args: argparse.Namespace) -> int:
     rule = session.ruleset.rules.get(args.rule.upper())
     if rule is None:
         raise UserError(
-            f"unknown rule {args.rule}" + did_you_mean(args.rule.upper(), session.ruleset.rules)
+            f"unknown rule {args.rule}"
+            + did_you_mean(args.rule.upper(), session.ruleset.rules, n=5)
+            + " (`qmslint rules` lists them)"
         )
     catalogues = session.catalogues
     print(f"{rule.id}: {rule.title}")
@@ -427,6 +534,8 @@ def _baseline(args: argparse.Namespace) -> int:
     session = _session(args)
     options = RunOptions(profiles=args.profiles, today=args.today, use_baseline=False)
     outcome = run(session, options)
+    for warning in outcome.warnings:
+        print(f"qmslint: warning: {warning}", file=sys.stderr)
     for error in outcome.errors:
         print(f"qmslint: error: {error}", file=sys.stderr)
     if outcome.errors:
@@ -440,3 +549,15 @@ def _baseline(args: argparse.Namespace) -> int:
     shown = files.shown(path, config.root)
     print(f"qmslint: recorded {len(accepted)} findings of {rules} rules in {shown}")
     return 0
+
+
+COMMANDS = {  # one function per verb of VERBS
+    "check": _check,
+    "show": _show,
+    "init": _init,
+    "rules": _rules,
+    "explain": _explain,
+    "profiles": _profiles,
+    "validate-pack": _validate_pack,
+    "baseline": _baseline,
+}

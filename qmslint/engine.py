@@ -51,6 +51,7 @@ class Outcome:
     repository: Repository
     rules: dict[str, Rule]
     errors: list[str] = field(default_factory=list)  # plugin failures: exit 2
+    warnings: list[str] = field(default_factory=list)  # said on stderr; the exit code stays
 
     @property
     def baselinable(self) -> list[Finding]:
@@ -91,12 +92,23 @@ def active_rules(
     return profiles, chosen_by.rules(chosen, ruleset.rules)
 
 
-def index_repository(session: Session) -> Repository:
-    """Discover, read and index the whole repository (what every verb that reads starts with)."""
-    root = session.config.root
-    candidates = discover(root, session.config.include, session.config.exclude)
-    documents = read_documents(root, candidates, session.host.readers, session.read_settings())
-    return build(root, documents, session.index_settings(), session.catalogues)
+def index_repository(session: Session, warnings: list[str] | None = None) -> Repository:
+    """Discover, read and index the whole repository (what every verb that reads starts with);
+    what the user should know but is no finding (git cannot list files) goes to `warnings`."""
+    config = session.config
+    candidates = discover(config.root, config.include, config.exclude, warnings)
+    if not candidates and config.include_given:  # a mistyped `include` passes nothing
+        raise UserError(
+            f"no documents: `include` ({', '.join(config.include[:3])}"
+            f"{' …' if len(config.include) > 3 else ''}) matches no file under {config.root}",
+            hint="check `include`/`exclude` in the config, or the folder you run in",
+        )
+    if not candidates and warnings is not None:
+        warnings.append(f"no documents found under {config.root}")
+    documents = read_documents(
+        config.root, candidates, session.host.readers, session.read_settings()
+    )
+    return build(config.root, documents, session.index_settings(), session.catalogues)
 
 
 def run(session: Session, options: RunOptions) -> Outcome:
@@ -104,7 +116,14 @@ def run(session: Session, options: RunOptions) -> Outcome:
     today = options.today or config.today
     chosen_by = selection(session, options)
     profiles, rules = active_rules(session, options, chosen_by)
-    repo = index_repository(session)
+    if not rules:  # `--select ''` or an ignore of everything: a run of nothing is no pass
+        raise UserError(
+            f"no rules to run: select/ignore leave none of the {len(session.ruleset.rules)} "
+            f"rules of profiles {', '.join(profiles)}",
+            hint="check --select, --ignore and the config's select/ignore",
+        )
+    warnings: list[str] = []
+    repo = index_repository(session, warnings)
     settings = CheckSettings(config.review_interval_months, config.id_pattern)
     shared = Shared(repo=repo, today=today, active_rules=rules, settings=settings)
     findings: list[Finding] = []
@@ -155,7 +174,7 @@ def run(session: Session, options: RunOptions) -> Outcome:
         else {},
     )
     errors += [str(problem) for problem in session.problems]
-    return Outcome(report, repo, rules, errors)
+    return Outcome(report, repo, rules, errors, warnings)
 
 
 def _limit(

@@ -149,7 +149,11 @@ class Finding:
         """Stable across line moves: rule, document (or path) and subject, never the line."""
         anchor = self.document or self.path or "<repository>"
         text = f"{self.rule}\0{anchor}\0{self.key}"  # a path git gave as bytes may hold surrogates
-        digest = hashlib.sha256(text.encode("utf-8", "surrogateescape"))
+        try:  # a file name git gave in other bytes: its own bytes, as before
+            data = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # any other lone surrogate (a YAML "\ud800")
+            data = text.encode("utf-8", "surrogatepass")
+        digest = hashlib.sha256(data)
         return digest.hexdigest()[:32]
 
     def sort_key(self) -> tuple:

@@ -39,7 +39,8 @@ def test_a_changed_pack_is_never_served_from_the_cache(
     qms.effective("FRM-1", type="form")
     write_pack(qms, "error")
     assert qms.check().of("T001")[0]["severity"] == "error"
-    assert list(cache.directory().glob("packs/*.pickle"))
+    assert list(cache.directory().glob("packs/*.json"))
+    assert not list(cache.directory().glob("packs/*.pickle"))
     write_pack(qms, "warning")
     assert qms.check().of("T001")[0]["severity"] == "warning"
 
@@ -59,7 +60,7 @@ def test_corrupt_entries_are_recomputed(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("QMSLINT_CACHE_DIR", str(tmp_path))
     key = cache.digest("x")
     (tmp_path / "demo").mkdir()
-    (tmp_path / "demo" / f"{key}.pickle").write_bytes(b"not a pickle")
+    (tmp_path / "demo" / f"{key}.json").write_bytes(b"not json")
     assert cache.Cache().cached("demo", key, lambda: 42) == 42
     assert cache.Cache().cached("demo", key, lambda: 0) == 42
 
@@ -75,3 +76,44 @@ def test_atomic_writes_leave_no_temporary_and_respect_the_umask(tmp_path: Path) 
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() would, not mkstemp's 0600
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x80\x04\x95 random bytes \xff",
+        b"[]",
+        b'{"format": 1, "kind": "packs", "key": "other", "value": {}}',
+        b'{"format": 1, "kind": "packs", "key": "KEY", "value": {"name": 5}}',
+        b'{"format": 1, "kind": "packs", "key": "KEY", "value": {"name": "t"}}',
+        b"[" * 100_000,
+    ],
+)
+def test_a_corrupt_or_foreign_pack_entry_is_recomputed_never_trusted(
+    qms: Qms, tmp_path_factory, monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("QMSLINT_CACHE_DIR", str(folder))
+    qms.config(profiles=["t"], packs=["rules"], exclude=["rules/**"])
+    qms.effective("FRM-1", type="form")
+    write_pack(qms, "error")
+    assert qms.check().of("T001")[0]["severity"] == "error"
+    entries = list((folder / "packs").glob("*.json"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(content.replace(b"KEY", entry.stem.encode()))
+    result = qms.check()
+    assert result.exit_code == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.of("T001")[0]["severity"] == "error"
+
+
+def test_the_cache_is_json_data_and_round_trips_a_pack(tmp_path: Path, monkeypatch) -> None:
+    import json
+
+    from qmslint.packs import codec
+    from qmslint.session import builtin_ruleset
+
+    monkeypatch.setenv("QMSLINT_CACHE_DIR", str(tmp_path))
+    pack = builtin_ruleset().packs[0]
+    again = codec.decode(json.loads(json.dumps(codec.encode(pack))))
+    assert again == pack

@@ -182,11 +182,33 @@ def test_pre_commit_validates_the_manifest_and_the_snippet(tmp_path: Path) -> No
         assert out.returncode == 0, out.stdout + out.stderr
 
 
-def test_pre_commit_try_repo(tmp_path: Path, pre_commit_env: dict[str, str]) -> None:
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project as a git repository of its own, built here: `try-repo` needs one, and the
+    checkout the tests run from may be none (an sdist, a copy) or hold uncommitted files."""
+    pre_commit()
+    copy = tmp_path_factory.mktemp("project") / "qmslint"
+    shutil.copytree(
+        REPO,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".git", "__pycache__", ".*_cache", ".hypothesis", "*.egg-info", "build", "dist"
+        ),
+        symlinks=True,
+    )
+    git(copy, "init", "-q")
+    git(copy, "add", "-A")
+    git(copy, "commit", "-q", "--no-verify", "-m", "qmslint under test")
+    return copy
+
+
+def test_pre_commit_try_repo(tmp_path: Path, pre_commit_env: dict[str, str], project: Path) -> None:
     command = pre_commit()
     qms = committed_qms(tmp_path)
     started = time.monotonic()
-    out = run([*command, "try-repo", str(REPO), "qmslint", "--all-files"], tmp_path, pre_commit_env)
+    out = run(
+        [*command, "try-repo", str(project), "qmslint", "--all-files"], tmp_path, pre_commit_env
+    )
     print(f"pre-commit try-repo --all-files: {time.monotonic() - started:.1f} s")
     text = out.stdout + out.stderr
     assert out.returncode == 1, text
@@ -199,7 +221,7 @@ def test_pre_commit_try_repo(tmp_path: Path, pre_commit_env: dict[str, str]) -> 
 
     # a commit that touches one document: only its findings, and the repository's
     out = run(
-        [*command, "try-repo", str(REPO), "qmslint", "--files", "qms/c.md", "src/x.py"],
+        [*command, "try-repo", str(project), "qmslint", "--files", "qms/c.md", "src/x.py"],
         tmp_path,
         pre_commit_env,
     )
@@ -212,25 +234,29 @@ def test_pre_commit_try_repo(tmp_path: Path, pre_commit_env: dict[str, str]) -> 
     for path in ("qms/b.md", "qms/c.md", "forms/f.docx", "forms/f.docx.yaml"):
         git(tmp_path, "rm", "-q", path)
     git(tmp_path, "add", "-A")
-    out = run([*command, "try-repo", str(REPO), "qmslint", "--all-files"], tmp_path, pre_commit_env)
+    out = run(
+        [*command, "try-repo", str(project), "qmslint", "--all-files"], tmp_path, pre_commit_env
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert re.search(r"^qmslint\.+Passed$", out.stdout, re.M), out.stdout
 
 
-def test_documented_pre_commit_config_runs(tmp_path: Path, pre_commit_env: dict[str, str]) -> None:
-    """examples/ci/pre-commit-config.yaml (docs/ci/pre-commit.md), pointed at this repository's
-    HEAD commit instead of the published URL and release tag."""
+def test_documented_pre_commit_config_runs(
+    tmp_path: Path, pre_commit_env: dict[str, str], project: Path
+) -> None:
+    """examples/ci/pre-commit-config.yaml (docs/ci/pre-commit.md), pointed at the HEAD commit
+    of a git repository built from the project instead of the published URL and release tag."""
     command = pre_commit()
     config = yaml.safe_load(SNIPPET.read_text("utf-8"))
     [entry] = config["repos"]
     assert entry["rev"] == "v" + __import__("qmslint").__version__
     assert [h["id"] for h in entry["hooks"]] == [hook()["id"]]
-    head = git(REPO, "rev-parse", "HEAD").strip()
+    head = git(project, "rev-parse", "HEAD").strip()
     shown = subprocess.run(
-        ["git", "show", f"{head}:.pre-commit-hooks.yaml"], cwd=REPO, capture_output=True
+        ["git", "show", f"{head}:.pre-commit-hooks.yaml"], cwd=project, capture_output=True
     )
     assert shown.returncode == 0, "pre-commit installs hooks from commits: commit the hook file"
-    entry.update(repo=str(REPO), rev=head)
+    entry.update(repo=str(project), rev=head)
     committed_qms(tmp_path)
     (tmp_path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     out = run([*command, "run", "--all-files"], tmp_path, pre_commit_env)

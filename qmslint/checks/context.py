@@ -4,7 +4,6 @@ settings, and the one way a finding is made."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from qmslint.index.devices import as_list, device_matches
 from qmslint.index.repository import Repository
 from qmslint.model import Device, Document, Field, Finding, Position, Severity
 from qmslint.packs.rules import Rule
+from qmslint.support import patterns
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,10 @@ class CheckContext:
         types = as_list(selector.get("type"))
         if types and doc.type not in types:
             return False
-        if "id_pattern" in selector and not re.search(selector["id_pattern"], doc.id or ""):
+        if "id_pattern" in selector and not patterns.search(selector["id_pattern"], doc.id or ""):
             return False
-        if "title_pattern" in selector and not re.search(
-            selector["title_pattern"], str(doc.get("title") or ""), re.IGNORECASE
+        if "title_pattern" in selector and not patterns.search(
+            selector["title_pattern"], str(doc.get("title") or ""), ignore_case=True
         ):
             return False
         if any(name not in doc.fields for name in as_list(selector.get("has"))):

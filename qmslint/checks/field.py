@@ -9,7 +9,6 @@ values (`traceability_level: {IMPLANT-1: unit}`) are checked for each device the
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +16,9 @@ from qmslint.checks.context import CheckContext
 from qmslint.checks.kind import DEVICE_MATCH, SELECTOR, CheckKind, options_schema
 from qmslint.index.devices import as_list, device_matches
 from qmslint.model import Device, Document, Field, Finding, Severity
+from qmslint.packs import templates
 from qmslint.read.fields import to_date
+from qmslint.support import patterns
 
 ASSERTIONS = {
     "equals",
@@ -100,11 +101,12 @@ def _judge(
     subject = f"'{path}'" + (f" for device {device.id}" if device else "")
     key = path + (f"@{device.id}" if device else "")
     custom = options.get("message")
+    device_id = device.id if device else ""
 
     def finding(problem: str, assertion: str) -> Finding:
         """`assertion` names what failed, so two failures of one field differ in fingerprint."""
         text = (
-            custom.format(field=path, value=value, device=device.id if device else "")
+            templates.render(custom, {"field": path, "value": value, "device": device_id})
             if custom
             else problem
         )
@@ -129,7 +131,7 @@ def _judge(
     pattern = options.get("pattern")
     if options.get("pattern_from_config"):
         pattern = ctx.settings.id_pattern
-    if pattern and not re.fullmatch(pattern, str(value)):
+    if pattern and not patterns.fullmatch(pattern, str(value)):
         yield finding(f"{subject} '{_show(value)}' does not match the pattern {pattern}", "pattern")
     if "min_items" in options and len(as_list(value)) < options["min_items"]:
         yield finding(

@@ -9,6 +9,8 @@ from qmslint.checks.context import CheckContext
 from qmslint.checks.kind import SELECTOR, CheckKind, options_schema
 from qmslint.model import Finding
 
+MAX_INTERVAL = 1200  # months (a century): the config schema has the same bound
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
@@ -32,8 +34,21 @@ def review_overdue(ctx: CheckContext) -> Iterable[Finding]:
                 break
         else:
             continue  # no date at all: the required-fields rule reports that
-        interval = document.get("review_interval_months") or default_interval
-        due = add_months(anchor.value, interval)
+        interval = document.get("review_interval_months")
+        if interval is None:
+            interval = default_interval
+        elif not 1 <= interval <= MAX_INTERVAL:
+            yield ctx.finding(
+                f"review_interval_months is {interval}; it must be between 1 and {MAX_INTERVAL}",
+                document,
+                document.fields.get("review_interval_months"),
+                key="review-interval",
+            )
+            continue
+        try:
+            due = add_months(anchor.value, interval)
+        except (ValueError, OverflowError):
+            continue  # due after the year 9999: not overdue in any run
         late = (ctx.today - due).days
         if due_within is None and late > 0:
             yield ctx.finding(

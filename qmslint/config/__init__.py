@@ -7,6 +7,7 @@ upward that has one, stopping at the git root. That folder is the repository roo
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -16,9 +17,10 @@ from typing import Any
 from qmslint.config import toml as tomlpos
 from qmslint.errors import UserError
 from qmslint.model import Position
-from qmslint.read import names, validation
+from qmslint.read import validation
 from qmslint.read.access import BINARY_SUFFIXES, SIDECAR_SUFFIXES
 from qmslint.read.gitutil import git_root
+from qmslint.support import patterns, safe_open
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -59,6 +61,7 @@ class Config:
     profiles: list[str] = field(default_factory=list)
     include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    include_given: bool = False  # `include:` written in the config (not the defaults)
     records: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
     type_aliases: dict[str, str] = field(default_factory=dict)
@@ -102,21 +105,37 @@ def find_config(start: Path) -> tuple[Path, Path | None]:
     top = git_root(start)
     for folder in (start, *start.parents):
         for name in CONFIG_NAMES:
-            if (folder / name).is_file():
+            if _present(folder / name, folder):
                 return folder, folder / name
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_section(pyproject):
+        if _present(pyproject, folder) and _has_tool_section(pyproject):
             return folder, pyproject
         if top is not None and folder == top:
             break
     return (top or start), None
 
 
+def _present(path: Path, folder: Path) -> bool:
+    """Whether a config file is there; one that is a directory, a FIFO, a device or a symlink
+    out of its folder is an error, never silently passed over."""
+    if not os.path.lexists(path):
+        return False
+    try:
+        safe_open.check_regular(path, folder)
+    except OSError as exc:
+        raise UserError(f"cannot use the config: {exc.strerror}", where=str(path)) from None
+    return True
+
+
 def _has_tool_section(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = safe_open.read_regular(pyproject)
+    except OSError:
         return False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:  # ours if it says so: load() then names the bad byte
+        return b"tool.qmslint" in raw
     try:  # `[tool.qmslint]`, `[tool.qmslint.severity]` or dotted `tool.qmslint.x = …`
         tool = tomllib.loads(text).get("tool")
         return isinstance(tool, dict) and "qmslint" in tool
@@ -127,8 +146,12 @@ def _has_tool_section(pyproject: Path) -> bool:
 def load(start: Path, explicit: Path | None = None) -> Config:
     """Find (or take) the config file, validate it and build the Config."""
     if explicit is not None:
-        if not explicit.is_file():
+        if not os.path.exists(explicit):
             raise UserError(f"config file not found: {explicit}")
+        try:
+            safe_open.check_regular(explicit)
+        except OSError as exc:
+            raise UserError(f"cannot use the config: {exc.strerror}", where=str(explicit)) from None
         source: Path | None = explicit.resolve()
         root = find_config(start)[0]
     else:
@@ -138,18 +161,27 @@ def load(start: Path, explicit: Path | None = None) -> Config:
     data, positions = _read(source)
     where = str(source)
     validation.check(data, "config.schema.json", where, positions)
+    if isinstance(data.get("id_pattern"), str):
+        problem = patterns.check(data["id_pattern"])
+        if problem is not None:
+            position = positions.get(("id_pattern",), Position(1, 1))
+            raise UserError(problem, where=f"{where}:{position.line}:{position.column}")
     return _build(root, source, data, positions)
 
 
 def _read(source: Path) -> tuple[dict[str, Any], dict[tuple, Position]]:
     try:
-        raw = source.read_bytes()
+        raw = safe_open.read_regular(source)
     except OSError as exc:
         raise UserError(f"cannot read the config: {exc.strerror}", where=str(source)) from None
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError("the config is not UTF-8", where=str(source)) from None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UserError(
+            f"the config is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+            where=f"{source}:{line}",
+        ) from None
     if source.name == "pyproject.toml":
         try:
             data = tomllib.loads(text).get("tool", {}).get("qmslint", {})
@@ -201,6 +233,7 @@ def _build(
             setattr(config, key, data[key])
     if "include" in data:
         config.include = list(data["include"])
+        config.include_given = True
     if "exclude" in data:
         config.exclude = list(data["exclude"])
     config.exclude += list(data.get("extend_exclude", []))
@@ -208,12 +241,6 @@ def _build(
     config.include += [pattern for pattern in config.records if pattern not in config.include]
     config.devices = list(data.get("devices", []))
     config.positions = positions
-    if config.id_pattern:
-        try:
-            names.check_pattern(config.id_pattern)
-        except names.PatternError as exc:
-            at = positions.get(("id_pattern",), Position(1, 1))
-            raise UserError(f"id_pattern: {exc}", where=f"{source}:{at.line}:{at.column}") from None
     config.device_positions = [
         positions.get(("devices", i), Position(1, 1)) for i in range(len(config.devices))
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -11,8 +12,29 @@ from qmslint.model import Finding
 
 def valid_utf8(text: str) -> str:
     """Text that encodes as UTF-8: a file name git reported in other bytes reaches us with lone
-    surrogates (surrogateescape); JSON and XML consumers need U+FFFD in their place."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    surrogates (surrogateescape), a YAML value may hold one (`"\\ud800"`); JSON and XML
+    consumers need U+FFFD in their place."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text)
+    return text
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# C0 and C1 controls, DEL, lone surrogates, and the Unicode line and paragraph separators
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """One line of plain text: control characters shown as escapes (`\\n`, `\\x1b`), so a value
+    can neither colour a terminal nor start a line of its own (a CI workflow command such as
+    `::error file=…::` only works at the start of a line)."""
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def unique_fingerprints(findings: Sequence[Finding]) -> list[str]:

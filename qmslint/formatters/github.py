@@ -13,7 +13,7 @@ log. Upload SARIF (`-o sarif:FILE`) for the full list in code scanning.
 
 from __future__ import annotations
 
-from qmslint.formatters.common import valid_utf8
+from qmslint.formatters.common import printable, valid_utf8
 from qmslint.formatters.text import summary_line
 from qmslint.model import Finding, Severity
 from qmslint.report import PLAIN, Presentation, Report
@@ -22,7 +22,10 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """As the Actions toolkit escapes, after other control characters are shown as escapes: a
+    value can never end the command and start one of its own (`\\n::error file=…::`)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text)
 
 
 def escape_property(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from qmslint.formatters.common import valid_utf8
 from qmslint.report import PLAIN, Presentation, Report
 
 REPORT_VERSION = 1
@@ -45,4 +46,5 @@ class JsonFormatter:
     description = "the versioned JSON report (schemas/report.schema.json)"
 
     def render(self, report: Report, presentation: Presentation = PLAIN) -> str:
-        return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(report_dict(report), indent=2, ensure_ascii=False)
+        return valid_utf8(text) + "\n"  # U+FFFD for a lone surrogate: always valid UTF-8

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import groupby
 
+from qmslint.formatters.common import printable
 from qmslint.model import Finding, Severity
 from qmslint.report import PLAIN, Presentation, Report
 
@@ -20,23 +21,25 @@ _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 def location(finding: Finding) -> str:
     if finding.path is None:
         return REPOSITORY
-    return f"{finding.path}:{finding.line or 1}:{finding.column or 1}"
+    return f"{printable(finding.path)}:{finding.line or 1}:{finding.column or 1}"
 
 
 def _line(finding: Finding, color: bool, with_path: bool = True) -> str:
     where = location(finding) if with_path else f"{finding.line or 1}:{finding.column or 1}"
-    refs = f" [{', '.join(finding.references)}]" if finding.references else ""
+    refs = printable(f" [{', '.join(finding.references)}]") if finding.references else ""
     suppressed = ""
     if finding.suppressed is not None:
-        suppressed = f" (suppressed: {finding.suppressed.get('justification', '')})"
+        justification = printable(str(finding.suppressed.get("justification", "")))
+        suppressed = f" (suppressed: {justification})"
     severity = finding.severity.value
+    message = printable(finding.message)
     if color:
         colour = _COLOURS[finding.severity]
         return (
             f"{_BOLD}{where}{_RESET}: {colour}{finding.rule} {severity}{_RESET} "
-            f"{finding.message}{_DIM}{refs}{suppressed}{_RESET}"
+            f"{message}{_DIM}{refs}{suppressed}{_RESET}"
         )
-    return f"{where}: {finding.rule} {severity} {finding.message}{refs}{suppressed}"
+    return f"{where}: {finding.rule} {severity} {message}{refs}{suppressed}"
 
 
 class TextFormatter:
@@ -48,7 +51,7 @@ class TextFormatter:
         shown = report.findings if presentation.show_suppressed else report.active
         if presentation.color:
             for path, group in groupby(shown, key=lambda f: f.path):
-                lines.append(f"{_BOLD}{path or REPOSITORY}{_RESET}")
+                lines.append(f"{_BOLD}{printable(path or REPOSITORY)}{_RESET}")
                 lines += ["  " + _line(f, True, with_path=path is None) for f in group]
         else:
             lines += [_line(f, False) for f in shown]
@@ -66,7 +69,7 @@ def statistics(report: Report) -> list[str]:
     for rule_id, count in sorted(per_rule.items(), key=lambda item: (-item[1], item[0])):
         rule = report.rules.get(rule_id)
         title = rule.title if rule else ""
-        lines.append(f"{count:>5}  {rule_id:<8} {title}")
+        lines.append(printable(f"{count:>5}  {rule_id:<8} {title}"))
     per_profile: Counter[str] = Counter()
     for finding in report.active:
         for profile in report.rule_profiles.get(finding.rule, ()):
@@ -86,7 +89,7 @@ def summary_line(report: Report) -> str:
     ]
     if summary["suppressed"]:
         parts.append(f"{summary['suppressed']} suppressed")
-    return (
+    return printable(
         f"{', '.join(parts)} in {summary['documents']} documents "
         f"({summary['rules']} rules; profiles: {', '.join(report.profiles)}; today {report.today})"
     )

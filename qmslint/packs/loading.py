@@ -15,6 +15,7 @@ running it (`qmslint validate-pack PATH`) and lists every schema error, not just
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +24,10 @@ from typing import Any
 from qmslint import clauses as clause_ids
 from qmslint.config import Config
 from qmslint.errors import UserError
+from qmslint.packs import codec
 from qmslint.packs.rules import Pack, RuleSet, load_pack
 from qmslint.read import validation, yamlsafe
-from qmslint.support import files
+from qmslint.support import files, safe_open
 from qmslint.support.cache import Cache, digest
 
 BUILTIN, PLUGIN, LOCAL = "built-in", "plugin", "local"
@@ -112,34 +114,60 @@ def _load(
 ) -> Pack:
     """Load a pack, from the cache when neither the file nor the check kinds changed."""
     try:
-        content = path.read_bytes()
+        content = safe_open.read_regular(path)
     except OSError as exc:
         raise UserError(f"cannot read rule pack: {exc.strerror}", where=display) from None
     if not cache.enabled:
         return load_pack(path, schemas, catalogues, version=version, display=display)
     key = digest(content, str(path), display, version or "", repr(sorted(schemas.items())))
     return cache.cached(
-        "packs", key, lambda: load_pack(path, schemas, catalogues, version=version, display=display)
+        "packs",
+        key,
+        lambda: load_pack(path, schemas, catalogues, version=version, display=display),
+        codec.PACK,
     )
 
 
 def local_pack_files(root: Path, folder: str) -> list[Path]:
     """The pack files of a `packs:` entry: a YAML file, or every .yaml/.yml in a folder."""
-    path = (root / folder).resolve()
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
+    given = root / folder
+    if not os.path.lexists(given):
         raise UserError(f"rule pack folder '{folder}' does not exist", where="config: packs")
-    files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-    if not files:
+    # A folder written inside the repository must stay there (a symlink out is refused); one
+    # the config names elsewhere (an absolute path) is the config's choice, and its files must
+    # stay inside it.
+    inside = os.path.normpath(os.path.abspath(given)).startswith(
+        os.path.abspath(root).rstrip(os.sep) + os.sep
+    )
+    if inside and safe_open.outside(given, root):
+        raise UserError(
+            f"rule pack folder '{folder}' is a symlink out of the repository; it is not read",
+            where="config: packs",
+        )
+    path = given.resolve()
+    if not path.is_dir():
+        _regular_pack(path, root if inside else None, f"rule pack '{folder}'")
+        return [path]
+    found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+    if not found:
         raise UserError(f"rule pack folder '{folder}' holds no .yaml pack", where="config: packs")
-    return files
+    for file in found:
+        _regular_pack(file, root if inside else path, f"rule pack {files.shown(file, root)}")
+    return found
+
+
+def _regular_pack(path: Path, root: Path | None, what: str) -> None:
+    """A pack file must be a regular file (inside `root`): never a FIFO, device or link out."""
+    try:
+        safe_open.check_regular(path, root)
+    except OSError as exc:
+        raise UserError(f"{what}: {exc.strerror}", where="config: packs") from None
 
 
 def local_version(path: Path) -> str:
     """A local pack without `version:` is named by its content, so a report says which rules ran."""
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(safe_open.read_regular(path)).hexdigest()
     except OSError:
         return "0"
     return f"0+sha256.{digest[:12]}"
@@ -223,23 +251,28 @@ def validate(
 
 
 def _target_files(target: Path) -> list[Path]:
-    if target.is_file():
-        return [target]
+    if not os.path.lexists(target):
+        raise UserError(f"rule pack '{target}' does not exist")
     if target.is_dir():
         files = sorted([*target.glob("*.yaml"), *target.glob("*.yml")])
-        if files:
-            return files
-        raise UserError(f"'{target}' holds no .yaml rule pack")
-    raise UserError(f"rule pack '{target}' does not exist")
+        if not files:
+            raise UserError(f"'{target}' holds no .yaml rule pack")
+        for file in files:  # a file of the folder stays inside it: no FIFO, device or link out
+            _regular_pack(file, target, f"rule pack {file}")
+        return files
+    _regular_pack(target, None, f"rule pack {target}")
+    return [target]
 
 
 def schema_errors(path: Path) -> list[str]:
     """Every schema error of one pack file as `file:line:col: message` (YAML errors included)."""
     where = str(path)
     try:
-        text = path.read_text("utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [f"{where}: cannot read rule pack: {exc}"]
+        text = safe_open.read_regular(path).decode("utf-8-sig").replace("\r\n", "\n")
+    except OSError as exc:
+        return [f"{where}: cannot read rule pack: {exc.strerror}"]
+    except UnicodeDecodeError:
+        return [f"{where}: cannot read rule pack: it is not UTF-8"]
     try:
         loaded = yamlsafe.load(text)
     except yamlsafe.YamlProblem as problem:

@@ -17,7 +17,9 @@ from typing import Any
 from qmslint import clauses as clause_ids
 from qmslint.errors import UserError
 from qmslint.model import Finding, Position, Severity
+from qmslint.packs import templates
 from qmslint.read import validation
+from qmslint.support import patterns
 
 
 @dataclass(frozen=True)
@@ -196,9 +198,18 @@ def with_severity(rule: Rule, severity: Severity) -> Rule:
     return Rule(**{**rule.__dict__, "severity": severity})
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+def did_you_mean(name: str, known: Iterable[str], n: int = 1) -> str:
+    """`; did you mean 'X'?`, or with `n` > 1 up to n close names (those that start with
+    `name` first: `MDR01` suggests MDR010, MDR011 …)."""
+    known = sorted(known)
+    starting = [k for k in known if name and k.startswith(name) and k != name] if n > 1 else []
+    close = difflib.get_close_matches(name, known, n=n, cutoff=0.6 if n == 1 else 0.5)
+    chosen = list(dict.fromkeys([*starting, *close]))[:n]
+    if not chosen:
+        return ""
+    if len(chosen) == 1:
+        return f"; did you mean '{chosen[0]}'?"
+    return f"; did you mean one of {', '.join(chosen)}?"
 
 
 # ----------------------------------------------------------------------------- loading
@@ -241,6 +252,7 @@ def load_pack(
             )
         if kind is not None:
             _check_options(entry, check_schemas[kind], positions, index, where)
+            _check_patterns_and_templates(entry, positions, index, where)
         for ref_index, reference in enumerate(entry["references"]):
             clause = clause_ids.parse(reference)
             if not catalogues.known(clause):
@@ -280,6 +292,38 @@ def load_pack(
             )
         )
     return pack
+
+
+PATTERN_OPTIONS = ("pattern", "id_pattern", "title_pattern")  # compiled with RE2 at load
+TEMPLATE_OPTIONS = ("message",)  # message templates (packs/templates.py)
+
+
+def _check_patterns_and_templates(
+    entry: dict[str, Any], positions: dict[tuple, Position], index: int, where: str
+) -> None:
+    """Every pattern compiles under RE2 and every message template is safe, or a UserError."""
+
+    def walk(value: Any, path: tuple) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                problem = None
+                if isinstance(item, str) and key in PATTERN_OPTIONS:
+                    problem = patterns.check(item)
+                elif isinstance(item, str) and key in TEMPLATE_OPTIONS:
+                    problem = templates.check(item)
+                if problem is not None:
+                    full = ("rules", index, "check", *path, key)
+                    position = positions.get(full) or positions.get(full[:-1]) or Position(1, 1)
+                    raise UserError(
+                        f"rule {entry['id']}: {problem}",
+                        where=f"{where}:{position.line}:{position.column}",
+                    )
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for number, item in enumerate(value):
+                walk(item, (*path, number))
+
+    walk({k: v for k, v in entry["check"].items() if k != "kind"}, ())
 
 
 def _check_options(

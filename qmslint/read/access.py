@@ -13,15 +13,20 @@ from pathlib import Path
 
 from qmslint.model import ReadProblem
 from qmslint.read.discovery import Candidate
+from qmslint.support import safe_open
 
 MAX_BYTES = 2 * 1024 * 1024  # metadata sits at the top; a larger file is read up to here
 BINARY_SUFFIXES = (".docx", ".doc", ".pdf", ".xlsx", ".xls", ".pptx", ".odt", ".ods")
 SIDECAR_SUFFIXES = tuple(
     f"{suffix}{ext}" for suffix in BINARY_SUFFIXES for ext in (".yaml", ".yml")
 )
-_CANDIDATE_PROBLEMS = {
-    "symlink-outside": "symlink points outside the repository; it is not followed",
-    "symlink-broken": "symlink points to nothing",
+_CANDIDATE_PROBLEMS = {  # discovery's reason -> (problem code, message)
+    "symlink-outside": (
+        "symlink-outside",
+        "symlink points outside the repository; it is not followed",
+    ),
+    "symlink-broken": ("symlink-outside", "symlink points to nothing"),
+    "not-regular": ("unreadable", "not a regular file (a FIFO, socket or device); it is not read"),
 }
 
 
@@ -41,7 +46,7 @@ def has_sidecar(path: str, paths: set[str]) -> bool:
 def candidate_problem(candidate: Candidate) -> ReadProblem | None:
     """Why discovery already knows this candidate cannot be read, if it does."""
     if candidate.problem:
-        return ReadProblem("symlink-outside", _CANDIDATE_PROBLEMS[candidate.problem])
+        return ReadProblem(*_CANDIDATE_PROBLEMS[candidate.problem])
     if candidate.path.lower().endswith(BINARY_SUFFIXES):
         name = Path(candidate.path).name
         return ReadProblem(
@@ -52,11 +57,8 @@ def candidate_problem(candidate: Candidate) -> ReadProblem | None:
 
 def read_bytes(root: Path, rel: str) -> tuple[bytes | None, list[ReadProblem]]:
     """The file's bytes up to MAX_BYTES (None if it cannot be read), with what went wrong."""
-    try:
-        with open(os.path.join(root, rel), "rb") as handle:
-            # read(n) allocates n bytes up front: ask only for what the file holds
-            size = os.fstat(handle.fileno()).st_size
-            data = handle.read(min(size, MAX_BYTES) + 1)
+    try:  # only a regular file inside the root, and never more than MAX_BYTES + 1
+        data = safe_open.read_regular(os.path.join(root, rel), root, MAX_BYTES, truncate=True)
     except OSError as exc:
         return None, [ReadProblem("unreadable", f"cannot read: {exc.strerror}")]
     if len(data) <= MAX_BYTES:

@@ -12,7 +12,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from qmslint.read.gitutil import git_files
+from qmslint.read.gitutil import git_files, in_git_checkout, why_not_git
 from qmslint.read.globs import matches_any
 
 
@@ -21,14 +21,24 @@ class Candidate:
     """A file to read: its repository-relative POSIX path, or why it cannot be read."""
 
     path: str
-    problem: str | None = None  # "symlink-outside" when the link leaves the repository
+    problem: str | None = None  # "symlink-outside", "symlink-broken" or "not-regular"
 
 
-def list_files(root: Path) -> list[str]:
-    """All files under root as relative POSIX paths; git's view when root is in a work tree."""
+def list_files(root: Path, warnings: list[str] | None = None) -> list[str]:
+    """All files under root as relative POSIX paths; git's view when root is in a work tree.
+
+    When the folder is a git checkout but git cannot list it (git missing, or refusing the
+    repository as of "dubious ownership"), the tree is walked and `warnings` says so: the
+    files .gitignore names are then read too.
+    """
     from_git = git_files(root)
     if from_git is not None:
         return from_git
+    if warnings is not None and in_git_checkout(root):
+        warnings.append(
+            f"git cannot list the files ({why_not_git(root)}): .gitignore is not honoured, "
+            "every file under the root is considered"
+        )
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -38,12 +48,14 @@ def list_files(root: Path) -> list[str]:
     return found
 
 
-def discover(root: Path, include: list[str], exclude: list[str]) -> list[Candidate]:
+def discover(
+    root: Path, include: list[str], exclude: list[str], warnings: list[str] | None = None
+) -> list[Candidate]:
     """Documents under root, sorted, honouring include/exclude and never leaving the repository."""
     root = root.resolve()
     base = str(root)
     candidates = []
-    for rel in list_files(root):
+    for rel in list_files(root, warnings):
         if is_hidden(rel) or not matches_any(rel, include) or matches_any(rel, exclude):
             continue
         full = os.path.join(base, rel)
@@ -60,8 +72,16 @@ def discover(root: Path, include: list[str], exclude: list[str]) -> list[Candida
             if not target.is_relative_to(root):
                 candidates.append(Candidate(rel, "symlink-outside"))
                 continue
-        elif not stat.S_ISREG(mode):
-            continue  # a submodule or a special file
+            if not target.is_file() and not target.is_dir():  # a FIFO or a device
+                candidates.append(Candidate(rel, "not-regular"))
+                continue
+            if target.is_dir():
+                continue
+        elif stat.S_ISDIR(mode):
+            continue  # a submodule
+        elif not stat.S_ISREG(mode):  # a FIFO, a socket or a device: reported, never opened
+            candidates.append(Candidate(rel, "not-regular"))
+            continue
         candidates.append(Candidate(rel))
     return candidates
 

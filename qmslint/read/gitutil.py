@@ -37,3 +37,24 @@ def head_commit(root: Path) -> str | None:
     out = run_git(["rev-parse", "--verify", "--quiet", "HEAD"], root, timeout=10)
     text = out.decode("ascii", errors="replace").strip() if out else ""
     return text or None
+
+
+def in_git_checkout(root: Path) -> bool:
+    """Whether a `.git` sits in root or a folder above it (git may still refuse it)."""
+    return any((folder / ".git").exists() for folder in (root, *root.parents))
+
+
+def why_not_git(root: Path) -> str:
+    """Why git cannot list the files of a checkout: missing, or its own first error line
+    (such as "detected dubious ownership")."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--", "."], cwd=root, capture_output=True, timeout=60
+        )
+    except FileNotFoundError:
+        return "git is not installed"
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"git could not run: {exc}"
+    text = out.stderr.decode("utf-8", "replace").strip().splitlines()
+    reason = next((line for line in text if line.strip()), f"git exited {out.returncode}")
+    return reason.removeprefix("fatal: ")

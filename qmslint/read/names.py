@@ -24,19 +24,17 @@ something that is not there):
   `records` → record, `quality-manual` → manual, `plans` → plan, `reports` → report. The deepest
   matching folder wins; the id prefix wins over the folder when both give a type.
 
-A configured id pattern runs on at most `MAX_NAME_CHARS` characters and is checked by
-`check_pattern` (no back-references, no nested unbounded repeats), so that a pattern from a
-config cannot make reading hang.
+A configured id pattern runs on at most `MAX_NAME_CHARS` characters under RE2
+(`support.patterns`), so that a pattern from a config cannot make reading hang.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from qmslint.model import START, Position
+from qmslint.support.patterns import compile_pattern, safe_text
 
 MAX_NAME_CHARS = 200
 DEFAULT_ID_PATTERN = r"[A-Z]{2,6}(?:-[A-Z0-9]{1,6}){0,2}-[0-9]{1,6}"
@@ -105,10 +103,6 @@ GENERIC_SECTIONS = frozenset(
 _SEPARATORS = " \t:-–—|_.,"
 
 
-class PatternError(ValueError):
-    """An id pattern that could backtrack without bound or does not compile."""
-
-
 @dataclass(frozen=True)
 class NameValue:
     """A value read from the file name, a heading or the folder."""
@@ -127,59 +121,21 @@ class Names:
     ids: tuple[NameValue, ...] = ()  # every id read (file name and heading), to compare
 
 
-def check_pattern(pattern: str) -> re.Pattern[str]:
-    """Compile a configured id pattern, refusing one that can backtrack without bound."""
-    try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
-        raise PatternError(f"the id pattern '{pattern}' does not compile: {exc}") from exc
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - Python 3.10
-        import sre_parse  # type: ignore[no-redef]
-    if _nested_repeat(sre_parse.parse(pattern), False):
-        raise PatternError(
-            f"the id pattern '{pattern}' repeats a repeated group or refers back to a group; "
-            "write it without nested repeats (e.g. '[A-Z]{2,6}-[0-9]{1,6}')"
-        )
-    return compiled
-
-
-def _nested_repeat(parsed: object, inside: bool) -> bool:
-    for op, arg in parsed:  # type: ignore[attr-defined]
-        name = str(op)
-        if name in ("GROUPREF", "GROUPREF_EXISTS"):
-            return True
-        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            _low, high, sub = arg
-            unbounded = high > 100
-            if inside and unbounded:
-                return True
-            if _nested_repeat(sub, inside or unbounded or high > 1):
-                return True
-        elif name == "SUBPATTERN":
-            if _nested_repeat(arg[-1], inside):
-                return True
-        elif name == "BRANCH":
-            if any(_nested_repeat(branch, inside) for branch in arg[1]):
-                return True
-        elif name in ("ASSERT", "ASSERT_NOT") and _nested_repeat(arg[1], inside):
-            return True
-    return False
-
-
-@lru_cache(maxsize=32)
-def _leading(pattern: str) -> re.Pattern[str]:
-    check_pattern(pattern)
-    return re.compile(rf"(?:{pattern})(?![A-Za-z0-9])")
+def check_pattern(pattern: str) -> object:
+    """Compile a configured id pattern under RE2 (linear time: it cannot make reading hang)."""
+    return compile_pattern(f"(?:{pattern})")
 
 
 def id_at_start(text: str, pattern: str = DEFAULT_ID_PATTERN) -> tuple[str, int] | None:
-    """The id `text` starts with and where it ends, or None."""
-    match = _leading(pattern).match(text[:MAX_NAME_CHARS])
+    """The id `text` starts with and where it ends, or None (`SOP-001x` starts with no id)."""
+    text = safe_text(text[:MAX_NAME_CHARS])  # a file name git gave as bytes may hold surrogates
+    match = check_pattern(pattern).match(text)
     if not match or not match.group(0):
         return None
-    return match.group(0), match.end()
+    end = match.end()
+    if end < len(text) and text[end].isascii() and text[end].isalnum():
+        return None
+    return match.group(0), end
 
 
 def file_stem(path: str) -> str:

@@ -13,6 +13,7 @@ import jsonschema
 from qmslint.errors import UserError
 from qmslint.model import Position
 from qmslint.read import yamlsafe
+from qmslint.support import safe_open
 from qmslint.support.resources import schema_path
 
 
@@ -59,13 +60,18 @@ def errors(
     return found
 
 
-def read_yaml_mapping(path: Path, shown: str, what: str) -> yamlsafe.Loaded | None:
+def read_yaml_mapping(
+    path: Path, shown: str, what: str, root: Path | None = None
+) -> yamlsafe.Loaded | None:
     """A YAML file the user wrote (config, rule pack, baseline), as a mapping with positions.
 
-    None for an empty file; every mistake is a UserError naming `shown:line:col`.
+    Only a regular file is read (inside `root` when given), and only up to a size limit
+    (support/safe_open.py). None for an empty file; every mistake is a UserError naming
+    `shown:line:col`.
     """
     try:
-        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        raw = safe_open.read_regular(path, root)
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except OSError as exc:
         raise UserError(f"cannot read the {what}: {exc.strerror}", where=shown) from None
     except UnicodeDecodeError:
@@ -119,6 +125,8 @@ def _message(error: jsonschema.ValidationError) -> str:
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         return f"unknown key {', '.join(repr(e) for e in extra)} (allowed: {allowed})"
+    if error.validator == "pattern" and error.validator_value == "\\S":
+        return "must not be blank"
     if error.validator == "enum":
         return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
     return error.message

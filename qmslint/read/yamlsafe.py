@@ -30,12 +30,15 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
     _CLoader = None
 _PURE = YAML(typ="safe", pure=True)
 
-MAX_NODES = 20_000  # more values than any front matter has; bounds alias bombs
+MAX_NODES = 20_000  # values repeated through aliases (bounds alias bombs; plain size is free)
 MAX_DEPTH = 64
 KEY = fastyaml.KEY  # positions[(*path, key, KEY)] is where the key itself is written
 
+# the whole scalar: `2027-01-10garbage` is text, not a date; a zone is kept, not dropped
 _TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{2}):(\d{2})(?:\.\d*)?)?"
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d*))?"
+    r"(?:[ \t]*(Z|[-+]\d{1,2}(?::?\d{2})?))?)?$"
 )
 
 
@@ -134,10 +137,14 @@ class _Builder:
     def __init__(self, line_offset: int) -> None:
         self.line_offset = line_offset
         self.positions: dict[tuple, Position] = {}
-        self.count = 0
+        self.count = 0  # nodes built again through an alias: a plain document has none
+        self.seen: set[int] = set()
 
     def build(self, node: Node, path: tuple, depth: int) -> Any:
-        self.count += 1
+        if id(node) in self.seen:
+            self.count += 1
+        else:
+            self.seen.add(id(node))
         if self.count > MAX_NODES:
             raise YamlProblem(
                 "too-complex",
@@ -279,4 +286,16 @@ def _timestamp(text: str) -> dt.date | dt.datetime:
     if match.group(4) is None:
         return dt.date(year, month, day)
     hour, minute, second = (int(match.group(i)) for i in (4, 5, 6))
-    return dt.datetime(year, month, day, hour, minute, second)
+    micro = int((match.group(7) or "0")[:6].ljust(6, "0"))
+    zone = match.group(8)
+    tzinfo = None
+    if zone == "Z":
+        tzinfo = dt.timezone.utc
+    elif zone:
+        sign = -1 if zone[0] == "-" else 1
+        hours, _, minutes = zone[1:].partition(":")
+        if not minutes and len(hours) > 2:  # +0530
+            hours, minutes = hours[:-2], hours[-2:]
+        offset = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+        tzinfo = dt.timezone(sign * offset)
+    return dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=tzinfo)

@@ -14,7 +14,7 @@ from qmslint.config import Config
 from qmslint.index.repository import Repository
 from qmslint.model import Finding
 from qmslint.packs.rules import Rule
-from qmslint.support import files
+from qmslint.support import files, safe_open
 from qmslint.suppress import baseline, waivers
 
 
@@ -41,6 +41,8 @@ def apply(
     if use_baseline:
         path = baseline.locate(config, baseline_file, must_exist=True)
         if path is not None:
-            recorded = baseline.load(path, files.shown(path, config.root))
+            inside = baseline_file is None or not safe_open.outside(path, config.root)
+            root = config.root if inside else None  # `--baseline FILE` may name one elsewhere
+            recorded = baseline.load(path, files.shown(path, config.root), root)
             baseline.apply(findings, recorded, never_suppressed(known))
     return findings

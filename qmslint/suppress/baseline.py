@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,18 +77,21 @@ def locate(config: Config, explicit: Path | None, must_exist: bool = False) -> P
         path = Path(named)
         if explicit is None and not path.is_absolute():
             path = config.root / path
-        if must_exist and not path.is_file():
+        if must_exist and not os.path.lexists(path):
             raise UserError(
                 f"baseline file not found: {named}", hint="`qmslint baseline` writes one"
             )
         return path
     default = config.root / DEFAULT_NAME
-    return default if default.is_file() else None
+    return default if os.path.lexists(default) else None  # a directory there is an error
 
 
-def load(path: Path, shown: str) -> Baseline:
-    """Read and validate a baseline file; a mistake is a UserError naming `file:line:col`."""
-    loaded = validation.read_yaml_mapping(path, shown, "baseline")
+def load(path: Path, shown: str, root: Path | None = None) -> Baseline:
+    """Read and validate a baseline file; a mistake is a UserError naming `file:line:col`.
+
+    With `root`, a baseline that resolves out of it (a symlink) is refused, as is one that is
+    not a regular file."""
+    loaded = validation.read_yaml_mapping(path, shown, "baseline", root)
     if loaded is None:
         raise UserError("a baseline must be a mapping with 'findings'", where=f"{shown}:1:1")
     validation.check(loaded.value, "baseline.schema.json", shown, loaded.positions)
@@ -158,6 +162,7 @@ def render(findings: Iterable[Finding], today: dt.date, profiles: Sequence[str])
 def write(path: Path, text: str) -> None:
     """Write atomically: a reader (or a crash) never sees half a baseline."""
     try:
-        files.write_atomically(path, text.encode("utf-8"))
+        # a lone surrogate in a message is written as an escape: the file stays valid UTF-8
+        files.write_atomically(path, text.encode("utf-8", "backslashreplace"))
     except OSError as exc:
         raise UserError(f"cannot write the baseline {path}: {exc.strerror}") from None

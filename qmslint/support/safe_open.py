@@ -1,0 +1,84 @@
+"""Reading a file the user's repository supplies: only a regular file, only inside the root.
+
+Documents, configs, rule packs and baselines are read through `read_regular`: a FIFO, a device,
+a directory or a socket is refused before it is opened for reading (a FIFO would block, `/dev/zero`
+never ends), a path that resolves out of `root` (a symlink to `/etc/shadow`) is refused, and no
+more than `limit` bytes are ever read. Refusals are `UnsafeFile`, an OSError whose `strerror`
+says what is wrong, so callers that already report `OSError.strerror` need no new branch.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+DEFAULT_LIMIT = 16 * 1024 * 1024  # a config, pack or baseline larger than this is refused
+
+
+class UnsafeFile(OSError):
+    """A file qmslint will not read (not regular, outside the repository, too large)."""
+
+    def __init__(self, reason: str, path: Path | str) -> None:
+        super().__init__(errno.EINVAL, reason, str(path))
+
+
+def kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def outside(path: Path | str, root: Path | str) -> bool:
+    """Whether `path`, with every symlink followed, lies outside `root`."""
+    real = os.path.realpath(path)
+    base = os.path.realpath(root)
+    return not (real == base or real.startswith(base.rstrip(os.sep) + os.sep))
+
+
+def check_regular(path: Path | str, root: Path | str | None = None) -> None:
+    """Raise UnsafeFile unless `path` is a regular file (inside `root` when given)."""
+    if root is not None and outside(path, root):
+        raise UnsafeFile("it is a symlink out of the repository; it is not read", path)
+    mode = os.stat(path).st_mode  # follows symlinks: OSError when missing or broken
+    if not stat.S_ISREG(mode):
+        raise UnsafeFile(f"it is {kind_of(mode)}, not a regular file; it is not read", path)
+
+
+def read_regular(
+    path: Path | str,
+    root: Path | str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    *,
+    truncate: bool = False,
+) -> bytes:
+    """The bytes of a regular file; more than `limit` is an UnsafeFile unless `truncate`
+    (then `limit + 1` bytes are returned, so the caller can tell the file was longer)."""
+    check_regular(path, root)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(descriptor).st_mode  # the file swapped since the check?
+        if not stat.S_ISREG(mode):
+            raise UnsafeFile(f"it is {kind_of(mode)}, not a regular file; it is not read", path)
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(descriptor)
+    data = b"".join(chunks)
+    if len(data) > limit and not truncate:
+        raise UnsafeFile(f"it is larger than {limit // (1024 * 1024)} MiB; it is not read", path)
+    return data
