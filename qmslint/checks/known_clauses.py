@@ -15,12 +15,14 @@ METADATA = ("front-matter", "sidecar", "record")
 def clause_ids_known(ctx: CheckContext) -> Iterable[Finding]:
     """Every cited clause id is valid, wherever it is written (front matter, the body's
     reference table, line or section). With `unlisted`, the rule reports instead the MDR and CFR
-    ids the catalogue does not list but accepts, below a listed article, annex or part.
+    ids the catalogue does not list but accepts, below a listed article, annex or part; with
+    `reserved`, the sections the catalogue marks as reserved (the old QSR numbering).
 
     A framework qmslint has no catalogue for (IEC 62304, ISO 27001) is kept and shown, never a
     finding, unless its name is one letter away from a catalogued one (`iso1345`)."""
     catalogues = ctx.repo.catalogues
     unlisted = ctx.options.get("unlisted", False)
+    reserved_only = ctx.options.get("reserved", False)
     for document in ctx.select(None):
         for citation in ctx.repo.citations.get(document.path, ()):
             if citation.path is not None:
@@ -32,7 +34,11 @@ def clause_ids_known(ctx: CheckContext) -> Iterable[Finding]:
             )
             below = catalogue.accepted_below(citation.clause) if catalogue else None
             reserved = catalogue.reserved_note(citation.clause) if catalogue else None
-            if unlisted:
+            if reserved_only:
+                if reserved is None:
+                    continue
+                message = f"clause '{citation.text}' ({citation.clause}) is {reserved}"
+            elif unlisted:
                 if below is None:
                     continue
                 message = (
@@ -52,7 +58,7 @@ def clause_ids_known(ctx: CheckContext) -> Iterable[Finding]:
                     f"did you mean {near[0]}?"
                 )
             elif reserved is not None:
-                message = f"clause '{citation.text}' ({citation.clause}) is {reserved}"
+                continue  # a section the QMSR reserves: the rule with `reserved` reports it
             elif below is None and not catalogues.known(citation.clause):
                 hint = catalogue.suggest(citation.clause)
                 message = f"clause '{citation.text}' ({citation.clause}) does not exist" + (
@@ -69,6 +75,6 @@ def clause_ids_known(ctx: CheckContext) -> Iterable[Finding]:
 CLAUSES = CheckKind(
     "clause-ids-known",
     clause_ids_known,
-    options_schema({"unlisted": {"type": "boolean"}}),
+    options_schema({"unlisted": {"type": "boolean"}, "reserved": {"type": "boolean"}}),
     "every cited clause id is valid",
 )

@@ -143,6 +143,10 @@ def expand(text: str, default_framework: str | None = None) -> list[ClauseId]:
     if _CANONICAL.match(lowered):
         return [parse(raw, default_framework)]
     framework, rest = _split_framework(lowered)
+    if framework in FRAMEWORKS and not rest.strip(" ,:;-"):
+        whole = shipped().by_framework[framework].whole  # `ISO 14971:2019` cited as a whole
+        if whole:
+            return [ClauseId(framework, clause) for clause in whole]
     prefix = lowered[: len(lowered) - len(rest)] if framework else ""
     points = _POINTS.match(rest)
     if points and points.group(1):
@@ -317,6 +321,7 @@ class Catalogue:
     harmonised: tuple[Harmonised, ...] = ()
     lists_everything: bool = True  # ISO catalogues are complete; MDR and CFR list what we name
     reserved: dict[str, str] = field(default_factory=dict)  # "820.20-820.30" -> why it is empty
+    whole: tuple[str, ...] = ()  # what citing the whole standard covers (a one-process standard)
 
     def __contains__(self, clause: ClauseId) -> bool:
         return clause.locator in self.clauses
@@ -418,5 +423,6 @@ def shipped() -> Catalogues:
             harmonised=_harmonised(framework, data.get("harmonised")),
             lists_everything=bool(data.get("complete", True)),
             reserved={str(k): str(v) for k, v in (data.get("reserved") or {}).items()},
+            whole=tuple(str(c) for c in data.get("whole") or ()),
         )
     return Catalogues(catalogues)

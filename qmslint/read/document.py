@@ -90,9 +90,9 @@ def apply_metadata(document: Document, raw: RawMetadata, spellings: Spellings) -
     document.body_fields = body
     for name, body_field in body.items():
         _reconcile(document, name, body_field)
-    for name, named in raw.name_fields.items():
-        if name == "id" or name not in document.fields:  # a title or type there is a guess
-            _reconcile(document, name, named)
+    for named in raw.name_fields.values():  # every id named is compared; a title or type only
+        if named.name == "id" or named.name not in document.fields:  # fills a gap (a guess)
+            _reconcile(document, named.name, named)
     if not document.has_metadata and not document.problems:
         document.problems.append(
             ReadProblem(

@@ -282,6 +282,9 @@ def read_body(
         if claim.source == "audit-note" and claim.catalogued and not claim.edition:
             continue  # RDM audit notes name no edition: reported below, never read as coverage
         result.claims.append(Claim(claim.text, claim.position, claim.source))
+    for cited in refs.standards:  # a standard named without a clause: `show` lists it, and a
+        if cited.catalogued:  # one-process standard (ISO 14971) cited whole covers its clauses
+            result.claims.append(Claim(cited.written, cited.position, cited.source))
     for problem in refs.problems:
         if problem.code in CITATION_PROBLEMS:
             key = f"{problem.code}:{problem.written}"
@@ -296,11 +299,14 @@ def read_body(
         folder_types=settings.type_from_folder,
         heading_level=title.level if title else 1,
     )
-    for value in (found.id, found.title, found.type):
+    for value in (*found.ids, found.title, found.type):  # the heading's id, then the file name's
         if value is not None:
-            result.name_fields[value.label] = Field(
-                value.label, value.value, value.position, value.source
+            key = (
+                value.label
+                if value.label not in result.name_fields
+                else f"{value.label}@{value.source}"
             )
+            result.name_fields[key] = Field(value.label, value.value, value.position, value.source)
     if settings.mappings and "|" in text:
         shapes = registers.read_shapes(
             text, front_end, standard=standard, id_pattern=settings.id_pattern

@@ -52,15 +52,15 @@ def in_force_reason(repo: Repository, document: Document) -> tuple[bool, str]:
 def describe(repo: Repository, document: Document) -> dict[str, Any]:
     """One document as `show --format json` prints it (schemas/show.schema.json)."""
     claims = []
-    written = document.fields.get("clauses")
     for citation in repo.citations.get(document.path, ()):
-        position = written.position_of(citation.index) if written else None
+        position = citation.position
+        source = citation.source if citation.path is None else f"{citation.source} {citation.path}"
         claims.append(
             {
                 "text": citation.text,
                 "clause": str(citation.clause) if citation.clause else None,
                 "error": citation.error,
-                "source": written.source if written else "front-matter",
+                "source": source,
                 "line": position.line if position else None,
                 "column": position.column if position else None,
             }
