@@ -69,6 +69,8 @@ class Session:
             devices=tuple(config.devices),
             device_positions=tuple(config.device_positions),
             config_name=config.source_name,
+            spellings=self.spellings(),
+            id_pattern=config.id_pattern or names.DEFAULT_ID_PATTERN,
         )
 
 

@@ -110,11 +110,13 @@ def test_template_code_in_an_excluded_folder_is_not_read(qms: Qms) -> None:
 
 
 def test_binary_without_sidecar_and_orphan_sidecar(qms: Qms) -> None:
-    qms.write("qms/form.docx", b"PK\x03\x04binary")
+    qms.write("qms/form.pdf", b"%PDF-1.7 binary")
+    qms.write("qms/form.docx", b"PK\x03\x04binary")  # read directly: damaged, so reported
     qms.write("qms/plan.pdf.yaml", "id: PLN-1\ntitle: Plan\ntype: plan\nstatus: draft\n")
     result = qms.check("--profile", "document-control")
     by_path = {(f["path"], f["rule"]) for f in result.findings}
-    assert ("qms/form.docx", "QL009") in by_path
+    assert ("qms/form.pdf", "QL009") in by_path
+    assert ("qms/form.docx", "QL010") in by_path
     assert ("qms/plan.pdf.yaml", "QL009") in by_path
 
 

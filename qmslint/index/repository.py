@@ -17,8 +17,11 @@ from typing import Any
 from qmslint import clauses as clause_ids
 from qmslint.clauses import coverage
 from qmslint.index import devices as device_index
+from qmslint.index import mappings
 from qmslint.index.citations import Citation, ClauseIndex, citations_of
 from qmslint.model import Device, Document, Position
+from qmslint.read.fields import Spellings
+from qmslint.read.names import DEFAULT_ID_PATTERN
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class IndexSettings:
     devices: tuple[Mapping[str, Any], ...] = ()  # the config's `devices:` entries
     device_positions: tuple[Position, ...] = ()
     config_name: str = "<defaults>"  # where findings about config-declared devices point
+    spellings: Spellings = field(default_factory=Spellings.of)  # for register values
+    id_pattern: str = DEFAULT_ID_PATTERN  # for ids named in mappings and registers
 
 
 @dataclass
@@ -124,8 +129,16 @@ def build(
     """The index over documents already read."""
     repo = Repository(root=root, settings=settings, catalogues=catalogues)
     repo.documents = list(documents)
+    claimed = mappings.apply(
+        repo.documents,
+        repo.in_force,
+        repo.default_framework,
+        settings.spellings,
+        settings.id_pattern,
+    )
     for document in repo.documents:
         citations = citations_of(document, repo.default_framework(document))
+        citations += claimed.get(document.path, [])
         repo.citations[document.path] = citations
         if document.id:
             repo.by_id[document.id].append(document)

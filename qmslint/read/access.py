@@ -16,6 +16,8 @@ from qmslint.read.discovery import Candidate
 from qmslint.support import safe_open
 
 MAX_BYTES = 2 * 1024 * 1024  # metadata sits at the top; a larger file is read up to here
+MAX_WORD_BYTES = 64 * 1024 * 1024  # a .docx is a zip read whole (its own limits are in read.docx)
+READ_DIRECTLY = (".docx",)  # binary documents a reader reads without a sidecar
 BINARY_SUFFIXES = (".docx", ".doc", ".pdf", ".xlsx", ".xls", ".pptx", ".odt", ".ods")
 SIDECAR_SUFFIXES = tuple(
     f"{suffix}{ext}" for suffix in BINARY_SUFFIXES for ext in (".yaml", ".yml")
@@ -47,7 +49,8 @@ def candidate_problem(candidate: Candidate) -> ReadProblem | None:
     """Why discovery already knows this candidate cannot be read, if it does."""
     if candidate.problem:
         return ReadProblem(*_CANDIDATE_PROBLEMS[candidate.problem])
-    if candidate.path.lower().endswith(BINARY_SUFFIXES):
+    lowered = candidate.path.lower()
+    if lowered.endswith(BINARY_SUFFIXES) and not lowered.endswith(READ_DIRECTLY):
         name = Path(candidate.path).name
         return ReadProblem(
             "missing-sidecar", f"binary document has no metadata: add a sidecar '{name}.yaml'"
@@ -56,14 +59,18 @@ def candidate_problem(candidate: Candidate) -> ReadProblem | None:
 
 
 def read_bytes(root: Path, rel: str) -> tuple[bytes | None, list[ReadProblem]]:
-    """The file's bytes up to MAX_BYTES (None if it cannot be read), with what went wrong."""
-    try:  # only a regular file inside the root, and never more than MAX_BYTES + 1
-        data = safe_open.read_regular(os.path.join(root, rel), root, MAX_BYTES, truncate=True)
+    """The file's bytes up to its limit (None if it cannot be read), with what went wrong."""
+    whole = rel.lower().endswith(READ_DIRECTLY)
+    limit = MAX_WORD_BYTES if whole else MAX_BYTES
+    try:  # only a regular file inside the root, and never more than limit + 1
+        data = safe_open.read_regular(os.path.join(root, rel), root, limit, truncate=True)
     except OSError as exc:
         return None, [ReadProblem("unreadable", f"cannot read: {exc.strerror}")]
-    if len(data) <= MAX_BYTES:
+    if len(data) <= limit:
         return data, []
-    megabytes = MAX_BYTES // (1024 * 1024)
+    megabytes = limit // (1024 * 1024)
+    if whole:  # half a zip is no document: say so instead of reading garbage
+        return None, [ReadProblem("too-large", f"file is larger than {megabytes} MiB; not read")]
     problem = ReadProblem(
         "too-large", f"file is larger than {megabytes} MiB; only its start was read"
     )

@@ -11,7 +11,7 @@ from qmslint.read import access
 from qmslint.read.discovery import Candidate
 from qmslint.read.fields import Spellings, canonicalise
 from qmslint.read.placeholders import find_placeholder
-from qmslint.read.readers import DEFAULT_SETTINGS, RawMetadata, Reader, ReadSettings
+from qmslint.read.readers import DEFAULT_SETTINGS, RawMetadata, Reader, ReadSettings, add_docx
 
 COMPARED_WITH_BODY = ("id", "type", "status", "version", "effective_date", "approved_on")
 _SOURCES = {  # how a finding names where a value was read
@@ -23,6 +23,7 @@ _SOURCES = {  # how a finding names where a value was read
     "body-table": "the header table",
     "label-line": "the body",
     "core-property": "the Word properties",
+    "docx": "the Word document",
     "custom-property": "the Word custom properties",
     "header-table": "the Word header table",
     "page-header": "the Word page header",
@@ -67,7 +68,9 @@ def read_document(
     document.problems.extend(problems)
     if data is None:
         return document
-    apply_metadata(document, reader.read(rel, data, settings), settings.spellings)
+    raw = reader.read(rel, data, settings)
+    _compare_with_word(root, rel, paths, raw)
+    apply_metadata(document, raw, settings.spellings)
     orphan = access.orphan_sidecar(root, rel, paths)
     if orphan is not None:
         document.problems.append(orphan)
@@ -162,3 +165,17 @@ def unfilled(raw: dict[str, Field], spellings: Spellings) -> list[ReadProblem]:
         else:
             raw[key] = Field(found.name, kept, found.position, found.source, found.item_positions)
     return problems
+
+
+def _compare_with_word(root: Path, rel: str, paths: set[str], raw: RawMetadata) -> None:
+    """A sidecar beside a `.docx`: the sidecar wins, and the Word document's own properties and
+    header table fill gaps and must agree with it."""
+    binary = rel.rsplit(".", 1)[0]
+    if not (rel.lower().endswith((".docx.yaml", ".docx.yml")) and binary in paths):
+        return
+    data, _ = access.read_bytes(root, binary)
+    if data is not None:  # best effort: an unreadable .docx is what the sidecar is there for
+        beside = RawMetadata()
+        add_docx(data, beside, secondary=True)
+        for label, found in beside.body_fields.items():
+            raw.body_fields.setdefault(label, found)

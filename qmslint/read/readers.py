@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from qmslint.model import Claim, Field, Position, ReadProblem
-from qmslint.read import body, names, references, registers, yamlsafe
+from qmslint.read import body, docx, names, references, registers, yamlsafe
 from qmslint.read.access import SIDECAR_SUFFIXES
 from qmslint.read.fields import Spellings
 
@@ -328,3 +328,50 @@ def _standard(raw: Mapping[str, Field], spellings: Spellings) -> str | None:
         if spellings.canonical(key) == "standard" and isinstance(found.value, str):
             return found.value
     return None
+
+
+# ----------------------------------------------------------------------------- Word documents
+
+
+class DocxReader:
+    """A Word `.docx` read directly: core and custom properties and the header table on the
+    first page (`read.docx`); a sidecar beside it is read instead, and the two compared."""
+
+    name = "docx"
+
+    def matches(self, path: str) -> bool:
+        return path.lower().endswith(".docx")
+
+    def read(
+        self, path: str, data: bytes, settings: ReadSettings = DEFAULT_SETTINGS
+    ) -> RawMetadata:
+        result = RawMetadata()
+        add_docx(data, result)
+        if not result.fields and not result.body_fields and not result.problems:
+            result.problems.append(
+                ReadProblem(
+                    "missing-sidecar",
+                    "the Word document has no properties or header table that qmslint can read: "
+                    f"fill in its properties, or add a sidecar '{path.rsplit('/', 1)[-1]}.yaml'",
+                )
+            )
+        return result
+
+
+def add_docx(data: bytes, result: RawMetadata, secondary: bool = False) -> None:
+    """Word metadata into `result`: properties as metadata, the header table as body values;
+    `secondary` (beside a sidecar) puts everything with the body values, to fill and compare."""
+    found = docx.read_docx(data)
+    for problem in found.problems:
+        result.problems.append(ReadProblem("corrupt-docx", problem.message))
+    for value in found.values:
+        if value.source == "core-property" and value.field is None:
+            continue  # Word's own bookkeeping (revision counter, last printed …)
+        label = value.field or value.label
+        target = (
+            result.body_fields if secondary or value.source.endswith("table") else result.fields
+        )
+        if label not in target and value.value.strip():
+            target[label] = Field(label, value.value.strip(), value.position, value.source)
+    if result.fields or result.body_fields:
+        result.has_metadata = True

@@ -8,7 +8,13 @@ from qmslint import checks
 from qmslint.checks import CheckKind
 from qmslint.formatters import Formatter, builtin_formatters
 from qmslint.plugins.hookspecs import hookimpl
-from qmslint.read.readers import MarkdownReader, Reader, SidecarReader, YamlRecordReader
+from qmslint.read.readers import (
+    DocxReader,
+    MarkdownReader,
+    Reader,
+    SidecarReader,
+    YamlRecordReader,
+)
 from qmslint.support.resources import data_dir
 
 
@@ -25,7 +31,7 @@ def qmslint_check_kinds() -> list[CheckKind]:
 @hookimpl
 def qmslint_readers() -> list[Reader]:
     # the sidecar reader comes before the record reader: `x.docx.yaml` is also a `.yaml`
-    return [MarkdownReader(), SidecarReader(), YamlRecordReader()]
+    return [MarkdownReader(), SidecarReader(), YamlRecordReader(), DocxReader()]
 
 
 @hookimpl
