@@ -55,6 +55,9 @@ def test_init_starter_scaffolds_a_qms_that_checks(qms: Qms) -> None:
 
 
 def test_id_pattern_generalises_the_common_shape() -> None:
-    assert id_pattern(["SOP-001", "WI-012", "FRM-100", "SOP-002", "odd"]) == "[A-Z]{2,3}-\\d{3}"
+    assert id_pattern(["SOP-001", "WI-012", "FRM-100", "SOP-002"]) == "[A-Z]{2,3}-\\d{3}"
+    many = [f"SOP-{n:03}" for n in range(30)] + ["DEV-PLAN-001", "TR-PEN-001"]
+    assert id_pattern(many) == "(?:[A-Z]{3}-\\d{3}|[A-Z]{2,3}-[A-Z]{3,4}-\\d{3})"
+    assert id_pattern([*many, "odd"]) == "(?:[A-Z]{3}-\\d{3}|[A-Z]{2,3}-[A-Z]{3,4}-\\d{3})"
     assert id_pattern(["QP-0003", "QP-0010"]) == "[A-Z]{2}-\\d{4}"
     assert id_pattern(["a", "b", "SOP-1"]) is None

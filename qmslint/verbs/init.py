@@ -35,6 +35,8 @@ _CANONICAL_STATUS_GUESS = {
     "ungültig": "obsolete",
     "cancelled": "obsolete",
     "canceled": "obsolete",
+    "example": "draft",
+    "sample": "draft",
 }
 
 
@@ -51,6 +53,12 @@ class Survey:
     bare_clauses: int = 0
     template_folders: Counter[str] = field(default_factory=Counter)
     statuses: Counter[str] = field(default_factory=Counter)
+    in_force: int = 0
+    lacking: Counter[str] = field(default_factory=Counter)  # field -> in-force documents without it
+    untyped_folders: Counter[str] = field(default_factory=Counter)  # folder -> documents untyped
+    bare_files: list[str] = field(default_factory=list)  # top-level files with no metadata at all
+    mappings: list[str] = field(default_factory=list)  # documents holding clause mappings
+    types: Counter[str] = field(default_factory=Counter)  # canonical types read
 
 
 def survey(repo: Repository) -> Survey:
@@ -62,6 +70,8 @@ def survey(repo: Repository) -> Survey:
             found.ids.append(document.id)
         if document.status:
             found.statuses[document.status] += 1
+        if document.type:
+            found.types[document.type] += 1
         for citation in repo.citations.get(document.path, ()):
             if citation.clause is not None:
                 found.frameworks[citation.clause.framework] += 1
@@ -69,7 +79,81 @@ def survey(repo: Repository) -> Survey:
                 found.bare_clauses += 1
         if any(_is_template(field_.value) for field_ in document.raw.values()):
             found.template_folders[document.path.rpartition("/")[0] or "."] += 1
+        folder = document.path.rpartition("/")[0]
+        if not document.has_metadata and not folder:
+            found.bare_files.append(document.path)
+        if document.shapes is not None and document.shapes.mappings:
+            found.mappings.append(document.path)
+        if document.has_metadata and document.type is None and folder:
+            found.untyped_folders[folder.rsplit("/", 1)[-1]] += 1
+        if repo.in_force(document):
+            found.in_force += 1
+            for name in CONTROL_FIELDS:
+                if name not in document.fields:
+                    found.lacking[name] += 1
     return found
+
+
+QMS_TYPES = ("procedure", "work-instruction", "manual", "policy")
+# Fields the document-control rules ask of every document in force, with the rule that does.
+CONTROL_FIELDS = {"version": "DC006", "approved_on": "DC008"}
+# Folder names whose documents are of one type, as QMS tools lay them out (a guess for the user
+# to confirm; anything else is listed with "?").
+FOLDER_GUESSES = {
+    "requirements": "specification",
+    "specifications": "specification",
+    "architecture": "specification",
+    "design": "specification",
+    "harms": "record",
+    "hazards": "record",
+    "risks": "record",
+    "situations": "record",
+    "anomalies": "record",
+    "changes": "record",
+    "release-notes": "record",
+    "audits": "record",
+    "reports": "report",
+    "plans": "plan",
+    "protocols": "plan",
+    "suppliers": "record",
+    "user-needs": "specification",
+    "release-plans": "plan",
+    "personnel": "record",
+    "training": "record",
+}
+TYPE_GUESSES = (  # a word in the repository's own type names -> the canonical type
+    ("instruction", "work-instruction"),
+    ("procedure", "procedure"),
+    ("policy", "policy"),
+    ("manual", "manual"),
+    ("plan", "plan"),
+    ("protocol", "plan"),
+    ("report", "report"),
+    ("template", "template"),
+    ("form", "form"),
+    ("specification", "specification"),
+    ("requirement", "specification"),
+    ("register", "list"),
+    ("list", "list"),
+    ("log", "record"),
+    ("record", "record"),
+    ("notes", "record"),
+    ("anomaly", "record"),
+    ("feedback", "record"),
+    ("complaint", "record"),
+    ("evaluation", "report"),
+    ("analysis", "report"),
+    ("analyses", "report"),
+    ("assessment", "report"),
+    ("labeling", "specification"),
+    ("labelling", "specification"),
+    ("intended", "specification"),
+)
+
+
+def _type_guess(word: str) -> str:
+    lowered = word.lower().replace("_", " ").replace("-", " ")
+    return next((kind for key, kind in TYPE_GUESSES if key in lowered.split()), "?")
 
 
 def _keys(document: Document, spellings: Spellings, found: Survey) -> None:
@@ -91,16 +175,28 @@ def _is_template(value: object) -> bool:
 
 
 def id_pattern(ids: Sequence[str]) -> str | None:
-    """A pattern most ids share (`SOP-001`, `WI-012` → `[A-Z]{2,3}-\\d{3}`), if one covers 80 %."""
+    """A pattern the ids share (`SOP-001`, `WI-012` → `[A-Z]{2,3}-\\d{3}`): the commonest shapes,
+    at most three, when together they cover 95 % of the ids (the rest are the odd ones out that
+    DC016 then reports); None when the ids follow no such convention."""
     shapes: dict[str, list[str]] = {}
     for doc_id in ids:
         shape = re.sub(r"[0-9]+", "9", re.sub(r"[A-Z]+", "A", doc_id))
         shapes.setdefault(shape, []).append(doc_id)
-    if not shapes:
+    chosen: list[str] = []
+    covered = 0
+    for shape, members in sorted(shapes.items(), key=lambda item: -len(item[1])):
+        if covered >= 0.95 * len(ids) or len(chosen) == 3:
+            break
+        if not re.fullmatch(r"[A9._/-]+", shape):
+            return None
+        chosen.append(_shape_pattern(shape, members))
+        covered += len(members)
+    if not chosen or covered < 0.95 * len(ids):
         return None
-    shape, members = max(shapes.items(), key=lambda item: len(item[1]))
-    if len(members) < 0.8 * len(ids) or not re.fullmatch(r"[A9._/-]+", shape):
-        return None
+    return chosen[0] if len(chosen) == 1 else "(?:" + "|".join(chosen) + ")"
+
+
+def _shape_pattern(shape: str, members: Sequence[str]) -> str:
     runs = [re.findall(r"[A-Z]+|[0-9]+|[^A-Z0-9]", doc_id) for doc_id in members]
     parts = []
     for index, token in enumerate(re.findall(r"A|9|[^A9]", shape)):
@@ -131,52 +227,123 @@ def profiles_for(frameworks: Counter[str]) -> list[str]:
 
 def render(found: Survey) -> str:
     """The commented config text for a survey."""
+    sections = (_basics, _vocabulary, _types, _control_fields, _excludes, _notes, _devices)
+    lines = [line for section in sections for line in section(found)]
+    return "\n".join(lines) + "\n"
+
+
+def _basics(found: Survey) -> list[str]:
     lines = [
         "# qmslint configuration, written by `qmslint init` from what it found in this repository.",
         f"# It read {found.documents} documents; check every suggestion, then run `qmslint check`.",
         "# Reference: docs/configuration.md; `qmslint show PATH` prints what is read from a file.",
         "",
-        f"profiles: [{', '.join(profiles_for(found.frameworks))}]"
-        "   # from the frameworks the documents cite",
     ]
-    if found.bare_clauses:
+    suggested = ", ".join(profiles_for(found.frameworks))
+    if not any(found.types[kind] for kind in QMS_TYPES):
         lines += [
-            f"standard: ISO 13485:2016   # {found.bare_clauses} clause numbers name no standard",
+            "# No procedure, work instruction, manual or policy was found: this looks like",
+            "# technical documentation or records whose QMS procedures live elsewhere, so only",
+            f"# document control is checked. Where the procedures are, use: [{suggested}]",
+            "profiles: [document-control]",
         ]
+    else:
+        lines.append(f"profiles: [{suggested}]   # from the frameworks the documents cite")
+    if found.bare_clauses:
+        lines.append(
+            f"standard: ISO 13485:2016   # {found.bare_clauses} clause numbers name no standard"
+        )
     pattern = id_pattern(found.ids)
     if pattern:
-        lines.append(
-            f"id_pattern: '{pattern}'   # the shape most of the {len(found.ids)} ids share"
-        )
+        shared = f"the shape most of the {len(found.ids)} ids share"
+        lines.append(f"id_pattern: '{pattern}'   # {shared}")
     if found.statuses and not found.statuses["effective"] and found.statuses["approved"]:
         lines.append(
             "# in_force: [approved, effective]   # the default: your documents say 'approved'"
         )
-    lines += _mapping_section(
-        "fields",
-        "field names no built-in alias covers: map each onto a canonical field, or delete it",
-        ((key, "?", n) for key, n in found.unknown_keys.most_common(25) if n > 1),
-        commented=True,
-    )
-    lines += _mapping_section(
-        "status_aliases",
-        f"status words that are not canonical ({', '.join(STATUSES)})",
-        (
-            (word, _CANONICAL_STATUS_GUESS.get(word.lower(), "?"), count)
-            for word, count in found.status_words.most_common()
+    return lines
+
+
+def _vocabulary(found: Survey) -> list[str]:
+    return [
+        *_mapping_section(
+            "fields",
+            "field names no built-in alias covers: map each onto a canonical field, or delete it",
+            ((key, "?", n) for key, n in found.unknown_keys.most_common(25) if n > 1),
+            commented=True,
         ),
-    )
-    lines += _mapping_section(
-        "type_aliases",
-        "type words that are not canonical (manual, procedure, work-instruction, form, ...)",
-        ((word, "?", count) for word, count in found.type_words.most_common()),
-    )
-    folders = sorted(found.template_folders)
-    if folders:
-        lines += ["", "# folders whose files hold template syntax ({{ }}, {% %}, <% %})"]
-        lines.append("extend_exclude:")
-        lines += [f"  - '{folder}/**'" for folder in folders if folder != "."]
-    lines += [
+        *_mapping_section(
+            "status_aliases",
+            f"status words that are not canonical ({', '.join(STATUSES)})",
+            (
+                (word, _CANONICAL_STATUS_GUESS.get(word.lower(), "?"), count)
+                for word, count in found.status_words.most_common()
+            ),
+        ),
+    ]
+
+
+def _types(found: Survey) -> list[str]:
+    folders = [
+        (name, FOLDER_GUESSES.get(name.lower().lstrip("0123456789-_ "), "?"), count)
+        for name, count in found.untyped_folders.most_common(20)
+    ]
+    return [
+        *_mapping_section(
+            "type_aliases",
+            "type words that are not canonical (manual, procedure, work-instruction, form, ...)",
+            ((word, _type_guess(word), n) for word, n in found.type_words.most_common()),
+        ),
+        *_mapping_section(
+            "type_from_folder",
+            "folders whose documents state no type (by folder, as some QMS tools give it)",
+            folders,
+        ),
+    ]
+
+
+def _control_fields(found: Survey) -> list[str]:
+    """A field no document in force states is kept elsewhere (git, an eQMS): say so once in
+    the config rather than once per document."""
+    lines: list[str] = []
+    for name, rule in CONTROL_FIELDS.items():
+        missing = found.lacking[name]
+        if found.in_force < 5 or missing < 0.8 * found.in_force:
+            continue
+        lines += [
+            "",
+            f"# {missing} of {found.in_force} documents in force state no '{name}': if your",
+            "# document-control procedure records it outside the documents (git, an eQMS),",
+            f"# keep the line below; otherwise delete it and add '{name}' to the documents.",
+        ]
+        if not any(line == "severity:" for line in lines):
+            lines.append("severity:")
+        lines.append(f"  {rule}: off")
+    return lines
+
+
+def _excludes(found: Survey) -> list[str]:
+    templates = [f"{folder}/**" for folder in sorted(found.template_folders) if folder != "."]
+    if not templates and not found.bare_files:
+        return []
+    lines = ["", "# not controlled documents: top-level files without any metadata, and folders"]
+    lines += ["# whose files hold template syntax ({{ }}, {% %}, <% %})", "extend_exclude:"]
+    return lines + [f"  - '{path}'" for path in [*sorted(found.bare_files), *templates]]
+
+
+def _notes(found: Survey) -> list[str]:
+    if not found.mappings:
+        return []
+    return [
+        "",
+        "# clause mapping tables found in: " + ", ".join(sorted(found.mappings)[:5]),
+        "# (read as coverage claims while those documents are in force; `mappings: false`",
+        "# turns this off)",
+    ]
+
+
+def _devices(found: Survey) -> list[str]:
+    return [
         "",
         "# The device portfolio: rules on implants, classes and markets depend on it.",
         "# devices:",
@@ -186,7 +353,6 @@ def render(found: Survey) -> str:
         "#     eu_class: IIa",
         "#     software: true",
     ]
-    return "\n".join(lines) + "\n"
 
 
 def _mapping_section(
