@@ -372,7 +372,7 @@ def parse_label_line(line: str, words: frozenset[str] = METADATA_WORDS) -> Label
     i = 0
     while i < n and line[i] in " \t":
         i += 1
-    i = _skip_list_marker(line, i)
+    i = skip_list_marker(line, i)
     if i >= n:
         return None
     for marker in ("**", "__", "*", "_"):
@@ -387,7 +387,8 @@ def parse_label_line(line: str, words: frozenset[str] = METADATA_WORDS) -> Label
     return _label(line, label, i, colon + 1, bold=False)
 
 
-def _skip_list_marker(line: str, i: int) -> int:
+def skip_list_marker(line: str, i: int) -> int:
+    """The offset after a list marker (`- `, `* `, `1. `, `2) `) and the spaces after it."""
     n = len(line)
     if i + 1 < n and line[i] in "-*+" and line[i + 1] == " ":
         i += 2

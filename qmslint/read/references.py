@@ -868,20 +868,9 @@ def _section_claims(
 
 def _content_offset(line: str) -> int:
     i = body.container_offset(line)
-    n = len(line)
-    while i < n and line[i] == " ":
+    while i < len(line) and line[i] == " ":
         i += 1
-    if i + 1 < n and line[i] in "-*+" and line[i + 1] == " ":
-        i += 2
-    else:
-        j = i
-        while j < n and j - i < 3 and line[j].isdigit():
-            j += 1
-        if j > i and j + 1 < n and line[j] in ".)" and line[j + 1] == " ":
-            i = j + 2
-    while i < n and line[i] == " ":
-        i += 1
-    return i
+    return body.skip_list_marker(line, i)
 
 
 _AUDIT_FRAMEWORKS = {"13485": "ISO 13485", "9001": "ISO 9001", "14971": "ISO 14971"}
