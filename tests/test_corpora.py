@@ -107,3 +107,50 @@ def test_pactosigna_author_must_be_an_email_as_its_own_schema_says(
     offenders = {f["document"] for f in by_rule(report, "CO001")}
     assert "SOP-001" in offenders  # author: quality
     assert "AUD-RPT-001" not in offenders  # author: jane.smith@example.com
+
+
+def init_then_check(corpus: Path, tmp_path: Path) -> tuple[str, dict]:
+    """As a new user: copy the repository, `qmslint init`, then `qmslint check`."""
+    import shutil
+
+    copy = tmp_path / corpus.name
+    shutil.copytree(corpus, copy)
+    written = run_qmslint(["init"], copy)
+    assert written.exit_code == 0, written.stderr
+    result = run_qmslint(["check", "--format", "json", "--today", "2026-12-01"], copy)
+    assert result.exit_code in (0, 1), result.stderr
+    jsonschema.validate(result.report, REPORT_SCHEMA)
+    return (copy / ".qmslint.yaml").read_text(), result.report
+
+
+def test_pactosigna_after_init(corpora: Path, tmp_path: Path) -> None:
+    config, report = init_then_check(corpora / "pactosigna-sample-qms-iso13485", tmp_path)
+    assert "profiles: [mdr, fda-qmsr]" in config and "DC008: off" in config
+    rules = {f["rule"] for f in report["findings"]}
+    assert "MDR001" not in rules  # SOP-012's References: "EU MDR 2017/745 Articles 87-92"
+    assert "ISO139" not in rules  # SOP-003's References: "ISO 14971:2019"
+    assert "ISO102" not in rules and "ISO121" not in rules
+    assert "ISO130" in rules  # the quality manual QM-001 the README names does not exist
+    old = [f for f in report["findings"] if f["rule"] == "CL003"]
+    assert any(f["document"] == "SOP-002" and "820.30" in f["message"] for f in old)
+
+
+def test_technical_documentation_after_init(corpora: Path, tmp_path: Path) -> None:
+    config, report = init_then_check(corpora / "pactosigna-samd-c", tmp_path)
+    assert "profiles: [document-control]" in config
+    assert "'requirements': specification" in config
+    assert report["summary"]["errors"] <= 5, report["findings"]
+
+
+def test_lean_after_init(corpora: Path, tmp_path: Path) -> None:
+    config, report = init_then_check(corpora / "lean-iso13485-qms", tmp_path)
+    assert "standard: ISO 13485:2016" in config and "'HOWTO.md'" in config
+    paths = {f["path"] for f in report["findings"]}
+    assert "HOWTO.md" not in paths and "DISCLAIMER.md" not in paths
+    assert any(f["rule"] == "DC007" for f in report["findings"])  # approved, no approver
+
+
+def test_rdm_after_init(corpora: Path, tmp_path: Path) -> None:
+    _config, report = init_then_check(corpora / "rdm-init-files", tmp_path)
+    notes = [f for f in report["findings"] if f["rule"] == "QL013"]
+    assert notes and all("14971" in f["message"] for f in notes)  # 2007 numbering, no edition
