@@ -183,3 +183,11 @@ def test_old_qsr_sections_are_a_warning_naming_the_qmsr(qms: Qms) -> None:
     [finding] = result.of("CL003")
     assert finding["severity"] == "warning" and "reserved in the QMSR" in finding["message"]
     assert not result.of("CL001")
+
+
+def test_a_value_of_the_wrong_type_is_reported_once(qms: Qms) -> None:
+    """`doc_type: reference` is QL006 at its line, not also DC005 "does not state 'type'"."""
+    qms.config(profiles=["document-control"])
+    qms.effective("REF-01", type="reference")
+    result = qms.check()
+    assert result.of("QL006") and not result.of("DC005")

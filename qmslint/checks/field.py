@@ -120,6 +120,8 @@ def _judge(
         )
 
     if value in (None, "", []):
+        if _unreadable(document, path):
+            return  # written, but not as its type: QL006 reports it at its place
         if options.get("present") or (not options.get("if_present") and ASSERTIONS & set(options)):
             yield finding(f"{_kind(document)} does not state {subject}", "missing")
         return
@@ -197,6 +199,11 @@ def _dates(
             yield finding(f"{subject} ({mine}) is after '{other_name}' ({other})", option)
     if options.get("not_after_today") and mine > ctx.today:
         yield finding(f"{subject} ({mine}) lies in the future (today is {ctx.today})", "future")
+
+
+def _unreadable(document: Document, path: str) -> bool:
+    name = path.partition(".")[0]
+    return any(p.code == "wrong-type" and p.key == name for p in document.problems)
 
 
 def _kind(document: Document) -> str:

@@ -134,6 +134,7 @@ TYPE_GUESSES = (  # a word in the repository's own type names -> the canonical t
     ("specification", "specification"),
     ("requirement", "specification"),
     ("register", "list"),
+    ("reference", "list"),
     ("list", "list"),
     ("log", "record"),
     ("record", "record"),
