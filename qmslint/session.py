@@ -71,6 +71,7 @@ class Session:
             config_name=config.source_name,
             spellings=self.spellings(),
             id_pattern=config.id_pattern or names.DEFAULT_ID_PATTERN,
+            mapping_documents=tuple(config.mapping_documents),
         )
 
 

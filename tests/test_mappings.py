@@ -90,3 +90,12 @@ def test_a_register_fills_gaps_and_must_agree_with_the_documents(qms: Qms) -> No
     assert len(disagree) == 1 and "version '2'" in disagree[0]["message"]  # SOP-009 says 1
     assert disagree[0]["path"] == "qms/register.md"
     assert any("SOP-404" in f["message"] for f in result.of("QL014"))
+
+
+def test_mapping_documents_named_in_the_config_are_the_only_ones_read(qms: Qms) -> None:
+    _qms(qms)
+    qms.config(
+        profiles=["iso13485"], standard="ISO 13485:2016", mapping_documents=["qms/other/*.md"]
+    )
+    result = qms.check("--select", "ISO110,QL014")
+    assert result.of("ISO110") and not result.of("QL014")  # the manual's table is not read

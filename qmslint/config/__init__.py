@@ -72,6 +72,7 @@ class Config:
     type_from_prefix: dict[str, str] = field(default_factory=dict)
     type_from_folder: dict[str, str] = field(default_factory=dict)
     mappings: bool = True
+    mapping_documents: list[str] = field(default_factory=list)
     standard: str | None = None
     markets: list[str] = field(default_factory=list)
     devices: list[dict[str, Any]] = field(default_factory=list)
@@ -215,6 +216,7 @@ def _build(
         "type_from_prefix",
         "type_from_folder",
         "mappings",
+        "mapping_documents",
         "standard",
         "markets",
         "select",

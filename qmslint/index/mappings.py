@@ -16,6 +16,7 @@ from qmslint.index.citations import claim_citations
 from qmslint.model import Claim, Document, Field, ReadProblem
 from qmslint.read import registers
 from qmslint.read.fields import Spellings, canonicalise
+from qmslint.read.globs import matches_any
 
 REGISTER_FIELDS = ("title", "version", "status", "effective_date", "owner", "type")
 COMPARED = ("version", "status", "effective_date")
@@ -27,15 +28,21 @@ def apply(
     default_framework: Callable[[Document], str | None],
     spellings: Spellings,
     id_pattern: str,
+    named: Sequence[str] = (),
 ) -> dict[str, list]:
     """Mapping claims as citations by target path; register values applied to the documents
-    they list; unresolved names recorded as problems on the mapping or register document."""
+    they list; unresolved names recorded as problems on the mapping or register document.
+
+    `named` (the config's `mapping_documents` globs) limits which documents hold mappings and
+    registers; without it, every document's tables of that shape are read."""
     known = [(doc.id or "", str(doc.get("title") or ""), doc.path) for doc in documents]
     by_path = {doc.path: doc for doc in documents}
     claimed: dict[str, list] = {}
     for holder in documents:
         shapes = holder.shapes
         if shapes is None or not in_force(holder):
+            continue
+        if named and not matches_any(holder.path, named):
             continue
         base = posixpath.dirname(holder.path)
         for row in shapes.mappings:

@@ -36,6 +36,7 @@ class IndexSettings:
     config_name: str = "<defaults>"  # where findings about config-declared devices point
     spellings: Spellings = field(default_factory=Spellings.of)  # for register values
     id_pattern: str = DEFAULT_ID_PATTERN  # for ids named in mappings and registers
+    mapping_documents: tuple[str, ...] = ()  # globs: only these hold mappings and registers
 
 
 @dataclass
@@ -135,6 +136,7 @@ def build(
         repo.default_framework,
         settings.spellings,
         settings.id_pattern,
+        settings.mapping_documents,
     )
     for document in repo.documents:
         citations = citations_of(document, repo.default_framework(document))
