@@ -6,7 +6,11 @@ import json
 
 from qmslint.testing import Qms
 
-MAPPING = """| Clause | Topic | Documents |
+MAPPING = """# Quality manual
+
+## Clause map
+
+| Clause | Topic | Documents |
 | --- | --- | --- |
 | 7.4 | Purchasing | SOP-009 |
 | 8.2.4 | Internal audit | [Internal audit](../sops/audit.md) |
@@ -39,6 +43,8 @@ def test_a_mapping_in_force_covers_clauses_for_the_documents_it_names(qms: Qms) 
     result = qms.check("--select", "ISO110,ISO111,ISO124,ISO125,ISO126,ISO127,ISO128,ISO129")
     missing = {f["rule"] for f in result.findings}
     assert not missing & {"ISO110"}, result.stdout  # 7.4 by id
+    manual = json.loads(qms.run("show", "--format", "json", "qms/manual/QM-001.md").stdout)
+    assert [c["clause"] for c in manual["documents"][0]["claims"]] == ["iso13485:4.2.2"]
     shown = json.loads(qms.run("show", "--format", "json", "qms/sops/capa.md").stdout)
     [doc] = shown["documents"]
     claims = {c["clause"] for c in doc["claims"] if c["source"].startswith("mapping")}
@@ -52,7 +58,7 @@ def test_a_mapping_in_force_covers_clauses_for_the_documents_it_names(qms: Qms) 
 def test_a_name_that_matches_no_document_is_a_finding_at_its_row(qms: Qms) -> None:
     _qms(qms)
     [finding] = qms.check("--select", "QL014").of("QL014")
-    assert finding["path"] == "qms/manual/QM-001.md" and finding["line"] == 19
+    assert finding["path"] == "qms/manual/QM-001.md" and finding["line"] == 23
     assert "SOP-099" in finding["message"]
 
 

@@ -313,6 +313,10 @@ def read_body(
         )
         if shapes.registers or shapes.mappings:
             result.shapes = shapes
+            # a clause -> document table says which documents cover a clause, not that this
+            # one does: its rows are claims for the documents it names (index.mappings)
+            rows = {row.position.line for row in shapes.mappings}
+            result.claims = [claim for claim in result.claims if claim.position.line not in rows]
     if result.body_fields or result.claims or found.id is not None:
         result.has_metadata = True
 
