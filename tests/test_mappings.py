@@ -105,3 +105,15 @@ def test_mapping_documents_named_in_the_config_are_the_only_ones_read(qms: Qms) 
     )
     result = qms.check("--select", "ISO110,QL014")
     assert result.of("ISO110") and not result.of("QL014")  # the manual's table is not read
+
+
+def test_a_reference_table_is_not_mistaken_for_a_mapping(qms: Qms) -> None:
+    qms.config(profiles=["mdr"], markets=["EU"])
+    qms.effective("SOP-016")
+    path = qms.root / "qms/SOP-016.md"
+    path.write_text(
+        path.read_text()
+        + "\n| Standard | Reference |\n|---|---|\n| EU MDR | Art. 87 - 92 (Vigilance) |\n"
+    )
+    result = qms.check("--select", "MDR001,QL014")
+    assert not result.findings, result.stdout

@@ -286,6 +286,9 @@ def mapping_rows(
                 break
     if clause_col is None or doc_col is None or not table.rows:
         return []
+    named = [row[doc_col].text for row in table.rows if doc_col < len(row) and row[doc_col].text]
+    if named and sum(_clause_like(text) for text in named) * 2 >= len(named):
+        return []  # `| Standard | Reference |` over `| MDR | Art. 87 - 92 |`: references, no map
     cells = [row[clause_col] for row in table.rows if clause_col < len(row)]
     numbered = [c for c in cells if c.text.strip()]
     if not numbered or sum(_clause_like(c.text) for c in numbered) * 2 <= len(numbered):
