@@ -24,7 +24,18 @@ from qmslint.report import Presentation
 from qmslint.session import Session, open_session, validate_pack
 from qmslint.support import files
 
-VERBS = ("check", "show", "init", "rules", "explain", "profiles", "validate-pack", "baseline")
+VERBS = (
+    "check",
+    "show",
+    "init",
+    "rules",
+    "explain",
+    "profiles",
+    "validate-pack",
+    "baseline",
+    "gap",
+    "matrix",
+)
 
 
 def _csv(value: str) -> list[str]:
@@ -123,7 +134,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     record.add_argument("--today", type=_date, default=None, help="date for date rules")
     record.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+
+    gap = verbs.add_parser("gap", help="what a QMS meeting one profile still lacks for another")
+    gap.add_argument("--from", dest="source", default=None, metavar="PROFILE", help="source")
+    gap.add_argument("--to", dest="target", required=True, metavar="PROFILE", help="target")
+    _coverage_options(gap, ("text", "markdown", "json", "html"))
+    gap.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
+    gap.add_argument("--exit-zero", action="store_true", help="exit 0 even with a gap")
+    matrix = verbs.add_parser("matrix", help="clause x document coverage of the active profiles")
+    _common(matrix)
+    _coverage_options(matrix, ("text", "markdown", "csv", "json", "html"))
     return parser
+
+
+def _coverage_options(parser: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    if not any(action.dest == "config" for action in parser._actions):
+        _common(parser, profiles=False)
+    parser.add_argument("--format", choices=formats, default="text")
+    parser.add_argument("--output", type=Path, default=None, help="write the output to FILE")
+    parser.add_argument("--today", type=_date, default=None, help="date for date rules")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
 
 
 def _common(parser: argparse.ArgumentParser, profiles: bool = True) -> None:
@@ -156,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "profiles": _profiles,
             "validate-pack": _validate_pack,
             "baseline": _baseline,
+            "gap": _gap,
+            "matrix": _matrix,
         }[args.verb](args)
     except UserError as exc:
         print(f"qmslint: error: {exc}", file=sys.stderr)
@@ -274,6 +306,44 @@ def _show(args: argparse.Namespace) -> int:
     render = show.render_json if args.format == "json" else show.render_text
     sys.stdout.write(render(repo, documents))
     return 0
+
+
+def _gap(args: argparse.Namespace) -> int:
+    """`qmslint gap [--from PROFILE] --to PROFILE`: the gap, item by item against the QMS."""
+    from qmslint.verbs import gap
+
+    session = _session(args)
+    if args.source is not None and args.source not in session.ruleset.profiles:
+        raise UserError(
+            f"unknown profile '{args.source}'"
+            + did_you_mean(args.source, session.ruleset.profiles),
+            hint="`qmslint profiles` lists them",
+        )
+    options = RunOptions(profiles=[args.target], today=args.today, gap_from=args.source)
+    outcome = run(session, options)
+    _emit(gap.render_gap(outcome, args.format), args.output)
+    for error in outcome.errors:
+        print(f"qmslint: error: {error}", file=sys.stderr)
+    return gap.exit_code(outcome, args.fail_on or session.config.fail_on, args.exit_zero)
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    """`qmslint matrix`: each clause a rule requires, its documents and its state."""
+    from qmslint.verbs import matrix
+
+    session = _session(args)
+    outcome = run(session, RunOptions(profiles=args.profiles, today=args.today))
+    _emit(matrix.render_matrix(outcome, args.format), args.output)
+    for error in outcome.errors:
+        print(f"qmslint: error: {error}", file=sys.stderr)
+    return 2 if outcome.errors else 0
+
+
+def _emit(text: str, file: Path | None) -> None:
+    if file is None:
+        sys.stdout.write(text)
+    else:
+        _write(file, text)
 
 
 def _init(args: argparse.Namespace) -> int:
