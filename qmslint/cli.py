@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     gap = verbs.add_parser("gap", help="what a QMS meeting one profile still lacks for another")
     gap.add_argument("--from", dest="source", default=None, metavar="PROFILE", help="source")
     gap.add_argument("--to", dest="target", required=True, metavar="PROFILE", help="target")
+    _common(gap, profiles=False)
     _coverage_options(gap, ("text", "markdown", "json", "html"))
     gap.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
     gap.add_argument("--exit-zero", action="store_true", help="exit 0 even with a gap")
@@ -148,8 +149,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _coverage_options(parser: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
-    if not any(action.dest == "config" for action in parser._actions):
-        _common(parser, profiles=False)
     parser.add_argument("--format", choices=formats, default="text")
     parser.add_argument("--output", type=Path, default=None, help="write the output to FILE")
     parser.add_argument("--today", type=_date, default=None, help="date for date rules")
