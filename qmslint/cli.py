@@ -31,7 +31,18 @@ from qmslint.support import files
 # The verbs, in one place: a new verb adds its name here, its parser in build_parser and its
 # function in COMMANDS (at the end of this module). Anything else as the first word is a usage
 # error unless it is an existing path (`qmslint [check] [PATH ...]`).
-VERBS = ("check", "show", "init", "rules", "explain", "profiles", "validate-pack", "baseline")
+VERBS = (
+    "check",
+    "show",
+    "init",
+    "gap",
+    "matrix",
+    "rules",
+    "explain",
+    "profiles",
+    "validate-pack",
+    "baseline",
+)
 
 
 def _csv(value: str) -> list[str]:
@@ -144,7 +155,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     record.add_argument("--today", type=_date, default=None, help="date for date rules")
     record.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+
+    gap = verbs.add_parser("gap", help="what a QMS meeting one profile still lacks for another")
+    gap.add_argument("--from", dest="source", default=None, metavar="PROFILE", help="source")
+    gap.add_argument("--to", dest="target", required=True, metavar="PROFILE", help="target")
+    _common(gap, profiles=False)
+    _coverage_options(gap, ("text", "markdown", "json", "html"))
+    gap.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
+    gap.add_argument("--exit-zero", action="store_true", help="exit 0 even with a gap")
+    matrix = verbs.add_parser("matrix", help="clause x document coverage of the active profiles")
+    _common(matrix)
+    _coverage_options(matrix, ("text", "markdown", "csv", "json", "html"))
     return parser
+
+
+def _coverage_options(parser: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    parser.add_argument("--format", choices=formats, default="text")
+    parser.add_argument("--output", type=Path, default=None, help="write the output to FILE")
+    parser.add_argument("--today", type=_date, default=None, help="date for date rules")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
 
 
 def _common(parser: argparse.ArgumentParser, profiles: bool = True) -> None:
@@ -352,6 +381,37 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _gap(args: argparse.Namespace) -> int:
+    """`qmslint gap [--from PROFILE] --to PROFILE`: the gap, item by item against the QMS."""
+    from qmslint.verbs import gap
+
+    session = _session(args)
+    if args.source is not None and args.source not in session.ruleset.profiles:
+        raise UserError(
+            f"unknown profile '{args.source}'"
+            + did_you_mean(args.source, session.ruleset.profiles),
+            hint="`qmslint profiles` lists them",
+        )
+    options = RunOptions(profiles=[args.target], today=args.today, gap_from=args.source)
+    outcome = run(session, options)
+    _emit_to(gap.render_gap(outcome, args.format), args.output)
+    for error in outcome.errors:
+        print(f"qmslint: error: {error}", file=sys.stderr)
+    return gap.exit_code(outcome, args.fail_on or session.config.fail_on, args.exit_zero)
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    """`qmslint matrix`: each clause a rule requires, its documents and its state."""
+    from qmslint.verbs import matrix
+
+    session = _session(args)
+    outcome = run(session, RunOptions(profiles=args.profiles, today=args.today))
+    _emit_to(matrix.render_matrix(outcome, args.format), args.output)
+    for error in outcome.errors:
+        print(f"qmslint: error: {error}", file=sys.stderr)
+    return 2 if outcome.errors else 0
+
+
 def _init(args: argparse.Namespace) -> int:
     """`qmslint init`: survey the repository and write a commented config (or a starter QMS)."""
     from dataclasses import replace
@@ -412,6 +472,14 @@ def _encode(text: str) -> bytes:
     """UTF-8 always: a lone surrogate left in the text is written as an escape, never as
     invalid bytes and never as a crash."""
     return text.encode("utf-8", errors="backslashreplace")
+
+
+def _emit_to(text: str, file: Path | None) -> None:
+    """Standard output, or a regular file (written atomically)."""
+    if file is None:
+        _emit(text)
+    else:
+        _write(file, text)
 
 
 def _emit(text: str) -> None:
@@ -555,6 +623,8 @@ COMMANDS = {  # one function per verb of VERBS
     "check": _check,
     "show": _show,
     "init": _init,
+    "gap": _gap,
+    "matrix": _matrix,
     "rules": _rules,
     "explain": _explain,
     "profiles": _profiles,

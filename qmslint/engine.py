@@ -13,6 +13,7 @@ from pathlib import Path
 
 from qmslint import __version__, suppress
 from qmslint import config as config_module
+from qmslint.checks import existence
 from qmslint.checks.conditions import evaluate
 from qmslint.checks.context import CheckContext, CheckSettings, Shared
 from qmslint.errors import UserError
@@ -25,6 +26,7 @@ from qmslint.read.discovery import discover, is_selected
 from qmslint.read.document import read_documents
 from qmslint.read.gitutil import head_commit
 from qmslint.report import Component, Report
+from qmslint.report import coverage as coverage_report
 from qmslint.report.anchor import repository_anchor
 from qmslint.session import Session
 
@@ -43,6 +45,7 @@ class RunOptions:
     no_suppressions: bool = False  # audit mode: waivers and baseline are ignored
     baseline: Path | None = None  # `--baseline FILE`; else the config's, else the default file
     use_baseline: bool = True  # `qmslint baseline` records findings without the old baseline
+    gap_from: str | None = None  # the source profile of the gap to each profile (`qmslint gap`)
 
 
 @dataclass
@@ -158,7 +161,7 @@ def run(session: Session, options: RunOptions) -> Outcome:
     report = Report(
         tool_version=__version__,
         plugins=[Component(p.name, p.version) for p in session.host.plugins],
-        packs=[Component(p.name, p.version) for p in session.ruleset.packs],
+        packs=[Component(p.name, p.version, content_hash(p.path)) for p in session.ruleset.packs],
         profiles=profiles,
         today=today,
         documents=len(repo.documents),
@@ -173,8 +176,42 @@ def run(session: Session, options: RunOptions) -> Outcome:
         if options.statistics
         else {},
     )
+    report.coverage = coverage_report.matrix_rows(
+        (
+            made
+            for rule in rules.values()
+            if rule.kind == "document-exists"
+            and rule.id not in failed
+            and rule.id not in not_applicable
+            for made in existence.assess(CheckContext(shared, rule))
+        ),
+        rules,
+        repo,
+        findings,
+    )
+    report.gaps = [
+        coverage_report.build_gap(
+            session.ruleset, options.gap_from, name, report.coverage, rules, repo
+        )
+        for name in profiles
+    ]
     errors += [str(problem) for problem in session.problems]
     return Outcome(report, repo, rules, errors, warnings)
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 over a pack's files (a file, or the YAML files of a folder, by name)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        files = [path] if path.is_file() else sorted(path.rglob("*.y*ml"))
+        for file in files:
+            digest.update(file.name.encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(file.read_bytes())
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def _limit(

@@ -451,7 +451,7 @@ def test_json_output_is_valid_utf8_for_odd_file_names(qms: Qms) -> None:
 # ----------------------------------------------------------------------------- the CLI
 
 
-@pytest.mark.parametrize("verb", ["frobnicate", "matrix", "inti"])
+@pytest.mark.parametrize("verb", ["frobnicate", "matrx", "inti"])
 def test_an_unknown_verb_is_a_usage_error(qms: Qms, verb: str) -> None:
     qms.effective("SOP-1")
     one_error_line(qms.run(verb), f"unknown command '{verb}'")

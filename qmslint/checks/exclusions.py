@@ -15,14 +15,7 @@ def exclusion_allowed(ctx: CheckContext) -> Iterable[Finding]:
     the exclusion in the quality manual that makes it."""
     forbidden = [clause_ids.parse(text) for text in ctx.options["clauses"]]
     for exclusion in ctx.repo.exclusions():
-        clash = [
-            clause
-            for clause in forbidden
-            if exclusion.clause == clause
-            or exclusion.clause.is_ancestor_of(clause)
-            or clause.is_ancestor_of(exclusion.clause)
-        ]
-        if not clash:
+        if not clashes(exclusion.clause, forbidden):
             continue
         document = exclusion.document
         yield ctx.finding(
@@ -33,6 +26,18 @@ def exclusion_allowed(ctx: CheckContext) -> Iterable[Finding]:
             item=exclusion.index,
             key=f"exclusion:{exclusion.clause}",
         )
+
+
+def clashes(
+    excluded: clause_ids.ClauseId, forbidden: Iterable[clause_ids.ClauseId]
+) -> list[clause_ids.ClauseId]:
+    """The forbidden clauses an exclusion of `excluded` touches (the same clause, one above or
+    one below it): the one test of whether an exclusion is allowed, for the check and the gap."""
+    return [
+        clause
+        for clause in forbidden
+        if excluded == clause or excluded.is_ancestor_of(clause) or clause.is_ancestor_of(excluded)
+    ]
 
 
 EXCLUSION = CheckKind(

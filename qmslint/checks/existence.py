@@ -8,65 +8,162 @@ near misses that tell the user what to mend.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from qmslint import clauses as clause_ids
 from qmslint.checks.context import CheckContext, describe
 from qmslint.checks.kind import DEVICE_MATCHES, SELECTOR, CheckKind, options_schema
 from qmslint.clauses import coverage
 from qmslint.index.devices import as_list
+from qmslint.index.repository import Exclusion
 from qmslint.model import Device, Document, Finding
 
+# The states of a requirement, as the matrix and the gap show them (SPEC §11).
+COVERED, PARTLY, EXCLUDED, NOT_IN_FORCE, MISSING = (
+    "covered",
+    "partly covered",
+    "excluded",
+    "not in force",
+    "missing",
+)
 
-def document_exists(ctx: CheckContext) -> Iterable[Finding]:
-    """A document in force must exist for the selector, or a justified exclusion must cover it.
 
+@dataclass
+class Part:
+    """One clause of a rule's `all_of`: the documents covering it, or the exclusion."""
+
+    clause: clause_ids.ClauseId
+    documents: list[Document] = field(default_factory=list)
+    exclusion: Exclusion | None = None
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.documents) or self.exclusion is not None
+
+
+@dataclass
+class Assessment:
+    """What a `document-exists` rule decides for the repository (for one device with
+    `per_device`): the one decision that the check's findings, the matrix and the gap all read.
+
+    `state` is covered, partly covered, excluded, not in force (only documents that are not in
+    force cite it) or missing; `finding_key` is the key of the finding the check makes (None
+    when the rule is satisfied)."""
+
+    rule: str
+    device: Device | None
+    state: str
+    required: list[clause_ids.ClauseId]  # select.clauses: any one of them satisfies the rule
+    all_of: list[clause_ids.ClauseId]  # ... or all of these together
+    documents: list[Document] = field(default_factory=list)  # in force, satisfying the rule
+    exclusion: Exclusion | None = None
+    parts: list[Part] = field(default_factory=list)  # all_of, clause by clause
+    not_in_force: list[Document] = field(default_factory=list)  # cite it, but not in force
+    finding_key: str | None = None
+
+    @property
+    def satisfied(self) -> bool:
+        return self.finding_key is None
+
+
+def assess(ctx: CheckContext) -> list[Assessment]:
+    """The decision of a `document-exists` rule, per device with `per_device`.
+
+    A document in force must exist for the selector, or a justified exclusion must cover it.
     With `per_device`, every device matching it needs its own (a document naming no devices
     applies to all of them; an exclusion naming devices excuses only those). With `all_of`, the
     clauses listed must all be covered (the sub-clauses a rule needs under a heading): a document
     citing one of `select.clauses` still satisfies the rule whole; covering some but not all of
-    `all_of` is *partly covered*, and the finding names what is covered (by which document) and
-    what is missing.
+    `all_of` is *partly covered*.
     """
     options = ctx.options
     selector = options.get("select") or {}
+    required = [clause_ids.parse(text) for text in selector.get("clauses", ())]
     all_of = [clause_ids.parse(text) for text in options.get("all_of", ())]
     found = ctx.select(selector, default_status="in-force")
     if all_of and not selector.get("clauses"):
         found = []  # only the clauses of all_of, together, satisfy the rule
-    what = options.get("what") or ctx.rule.title
     per_device = "per_device" in options
+    result = []
     for device in ctx.devices(options["per_device"]) if per_device else [None]:
-        if _for(ctx, found, device):
+        made = Assessment(ctx.rule.id, device, COVERED, required, all_of)
+        result.append(made)
+        made.documents = _for(ctx, found, device)
+        if made.documents:
             continue
-        if options.get("excludable") and any(
-            ctx.repo.excluded(clause_ids.parse(text), device) is not None
-            for text in selector.get("clauses", ())
-        ):
-            continue
-        for_device = f" for device {device.id}" if device else ""
+        if options.get("excludable"):
+            made.exclusion = next(
+                (e for c in required if (e := ctx.repo.excluded(c, device)) is not None), None
+            )
+            if made.exclusion is not None:
+                made.state = EXCLUDED
+                continue
         key = f"missing@{device.id}" if device else "missing"
         if all_of:
-            done, missing = _parts(ctx, selector, all_of, device)
-            if not missing:
+            made.parts = _parts(ctx, selector, all_of, device)
+            if all(part.covered for part in made.parts):
+                made.documents = _unique(d for part in made.parts for d in part.documents)
+                made.state = COVERED if made.documents else EXCLUDED
                 continue
-            if done:
-                covered = "; ".join(
-                    f"{clause} by {', '.join(d.id or d.path for d in docs)}"
-                    if docs
-                    else f"{clause} by a justified exclusion"
-                    for clause, docs in done
-                )
-                yield ctx.finding(
-                    f"partly covered{for_device}: {what}: covered {covered}; "
-                    f"missing {', '.join(map(str, missing))}",
-                    key=key.replace("missing", "partly"),
-                )
+            if any(part.covered for part in made.parts):
+                made.state = PARTLY
+                made.finding_key = key.replace("missing", "partly")
                 continue
+        made.not_in_force = _not_in_force(ctx, selector, all_of, device)
+        made.state = NOT_IN_FORCE if made.not_in_force else MISSING
+        made.finding_key = key
+    return result
+
+
+def document_exists(ctx: CheckContext) -> Iterable[Finding]:
+    """The findings of `assess`: a missing or partly covered requirement."""
+    options = ctx.options
+    selector = options.get("select") or {}
+    what = options.get("what") or ctx.rule.title
+    for made in assess(ctx):
+        if made.satisfied:
+            continue
+        device = made.device
+        for_device = f" for device {device.id}" if device else ""
+        if made.state == PARTLY:
+            covered = "; ".join(
+                f"{part.clause} by {', '.join(d.id or d.path for d in part.documents)}"
+                if part.documents
+                else f"{part.clause} by a justified exclusion"
+                for part in made.parts
+                if part.covered
+            )
+            missing = [str(part.clause) for part in made.parts if not part.covered]
+            yield ctx.finding(
+                f"partly covered{for_device}: {what}: covered {covered}; "
+                f"missing {', '.join(missing)}",
+                key=made.finding_key or "",
+            )
+            continue
         yield ctx.finding(
-            f"missing{for_device}: {what}{_where_to_look(selector, all_of)}"
-            f"{_near_misses(ctx, selector, all_of, device)}",
-            key=key,
+            f"missing{for_device}: {what}{_where_to_look(selector, made.all_of)}"
+            f"{_near_misses(ctx, selector, made.all_of, device)}",
+            key=made.finding_key or "",
         )
+
+
+def _unique(documents: Iterable[Document]) -> list[Document]:
+    seen: dict[str, Document] = {}
+    for document in documents:
+        seen.setdefault(document.path, document)
+    return [seen[path] for path in sorted(seen)]
+
+
+def _not_in_force(
+    ctx: CheckContext, selector: dict, all_of: list[clause_ids.ClauseId], device: Device | None
+) -> list[Document]:
+    """Documents of the selected type citing the clauses that are not in force."""
+    required = [str(c) for c in selector.get("clauses") or ()] + [str(c) for c in all_of]
+    if not required:
+        return []
+    typed = {k: v for k, v in selector.items() if k == "type"}
+    candidates = ctx.select({**typed, "clauses": required, "status": "any"})
+    return [doc for doc in _for(ctx, candidates, device) if not ctx.repo.in_force(doc)]
 
 
 def _for(ctx: CheckContext, documents: list[Document], device: Device | None) -> list[Document]:
@@ -77,19 +174,16 @@ def _for(ctx: CheckContext, documents: list[Document], device: Device | None) ->
 
 def _parts(
     ctx: CheckContext, selector: dict, all_of: list[clause_ids.ClauseId], device: Device | None
-) -> tuple[list[tuple[clause_ids.ClauseId, list[Document]]], list[clause_ids.ClauseId]]:
-    """(covered clauses with the documents covering them, missing clauses) of `all_of`."""
-    done, missing = [], []
+) -> list[Part]:
+    """`all_of` clause by clause: the documents covering each, or the exclusion."""
+    parts = []
     for clause in all_of:
         chosen = ctx.select({**selector, "clauses": [str(clause)]}, default_status="in-force")
-        docs = _for(ctx, chosen, device)
-        if docs:
-            done.append((clause, docs))
-        elif ctx.options.get("excludable") and ctx.repo.excluded(clause, device) is not None:
-            done.append((clause, []))
-        else:
-            missing.append(clause)
-    return done, missing
+        part = Part(clause, _for(ctx, chosen, device))
+        if not part.documents and ctx.options.get("excludable"):
+            part.exclusion = ctx.repo.excluded(clause, device)
+        parts.append(part)
+    return parts
 
 
 def _near_misses(

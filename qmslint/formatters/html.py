@@ -2,8 +2,10 @@
 
 Summary, findings by severity and by document (suppressed ones marked with their
 justification), and the provenance of the run (qmslint, plugins and packs with their versions,
-profiles, `--today`, the commit). Sections for the coverage matrix and the gap are rendered when
-the report carries them. Rendered with jinja2 with autoescaping on, so no text from a document
+profiles, `--today`, the commit). The coverage matrix and the gap to each active profile
+(`qmslint.report.coverage`, as the check decided them), each unsatisfied row linking to its
+finding; findings and rows can be filtered with CSS-only checkboxes (no script).
+Rendered with jinja2 with autoescaping on, so no text from a document
 can become markup; no script, font or stylesheet is loaded from anywhere.
 """
 
@@ -13,6 +15,7 @@ from collections import Counter
 from itertools import groupby
 from typing import Any
 
+from qmslint.formatters import coverage
 from qmslint.formatters.common import valid_utf8
 from qmslint.formatters.text import REPOSITORY
 from qmslint.model import Finding, Severity
@@ -70,11 +73,13 @@ def context(report: Report) -> dict[str, Any]:
         "provenance": {
             "qmslint": report.tool_version,
             "plugins": [(c.name, c.version) for c in report.plugins],
-            "packs": [(c.name, c.version) for c in report.packs],
+            "packs": [(c.name, c.version, c.sha256) for c in report.packs],
             "profiles": report.profiles,
             "today": report.today.isoformat(),
             "commit": report.commit or "not a git checkout",
         },
+        "matrix": coverage.matrix_context(report.coverage),
+        "gaps": [coverage.gap_context(gap) for gap in report.gaps],
         "not_applicable": report.not_applicable,
         "failed_checks": sorted(report.failed_checks.items()),
     }

@@ -16,6 +16,7 @@ from qmslint.model import Finding, Severity
 
 if TYPE_CHECKING:
     from qmslint.packs.rules import Rule
+    from qmslint.report.coverage import CoverageRow, Gap
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Component:
 
     name: str
     version: str
+    sha256: str = ""  # a pack's content hash (its files as loaded), for provenance
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,10 @@ class Report:
     not_applicable: list[str] = field(default_factory=list)  # rules whose `when` did not hold
     failed_checks: dict[str, str] = field(default_factory=dict)  # rule id -> what went wrong
     commit: str | None = None  # the git commit checked, for provenance
+    # the coverage matrix (one row per requirement of an existence rule, as the check decided
+    # it) and the gap to each active profile: see qmslint.report.coverage
+    coverage: list[CoverageRow] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
 
     @property
     def active(self) -> list[Finding]:
