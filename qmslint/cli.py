@@ -18,7 +18,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from qmslint import __version__
+from qmslint import __version__, fix
 from qmslint import clauses as clause_ids
 from qmslint.engine import RunOptions, exit_code, run
 from qmslint.errors import UserError
@@ -121,6 +121,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--baseline", type=Path, default=None, help="baseline file (default .qmslint-baseline.yaml)"
+    )
+    check.add_argument(
+        "--fix", action="store_true", help="rewrite metadata to mend fixable findings (docs/fix.md)"
+    )
+    check.add_argument(
+        "--diff",
+        action="store_true",
+        help="print a diff of what --fix would change, change nothing (exit 1 if any)",
+    )
+    check.add_argument(
+        "--write-front-matter",
+        action="store_true",
+        help="with --fix/--diff: write metadata read in the body as front matter",
     )
 
     show = verbs.add_parser("show", help="print what qmslint read from each document, and where")
@@ -325,8 +338,14 @@ def _check(args: argparse.Namespace) -> int:
     for given in args.paths:
         if not os.path.lexists(given):
             raise UserError(f"path '{given}' does not exist (see `qmslint check --help`)")
+    if args.fix and args.diff:
+        raise UserError("--fix and --diff: choose one (--diff shows what --fix would write)")
+    if args.write_front_matter and not (args.fix or args.diff):
+        raise UserError("--write-front-matter works with --fix or --diff")
+    if args.diff and (args.format or args.output or args.outputs):
+        raise UserError("--diff prints a diff, not a report: leave out --format, --output and -o")
     session = _session(args)
-    outputs = _outputs(args, session.host.formatters)
+    outputs = [] if args.diff else _outputs(args, session.host.formatters)
     options = RunOptions(
         paths=args.paths,
         profiles=args.profiles,
@@ -339,6 +358,10 @@ def _check(args: argparse.Namespace) -> int:
         baseline=args.baseline,
     )
     outcome = run(session, options)
+    if args.diff:
+        return _diff(args, session, outcome)
+    if args.fix:
+        outcome = _fix(args, session, options, outcome)
     for formatter, file in outputs:
         presentation = Presentation(
             color=file is None and formatter.name == "text" and _colour_wanted(),
@@ -356,6 +379,47 @@ def _check(args: argparse.Namespace) -> int:
         print(f"qmslint: error: {error}", file=sys.stderr)
     fail_on = args.fail_on or session.config.fail_on
     return exit_code(outcome, fail_on, args.exit_zero)
+
+
+def _planned_fixes(args: argparse.Namespace, session: Session, outcome) -> fix.FixResult:
+    """What --fix would change after this run (checked, nothing written)."""
+    root = session.config.root
+    documents = outcome.repository.documents
+    fixable = {rule_id: rule.fixable for rule_id, rule in outcome.rules.items() if rule.fixable}
+    wanted = fix.wanted_fixes(
+        outcome.report.active,
+        fixable,
+        documents,
+        args.write_front_matter,
+        fix.selected_paths(root, documents, args.paths),
+    )
+    return fix.plan_fixes(root, documents, wanted, session.host.readers, session.read_settings())
+
+
+def _diff(args: argparse.Namespace, session: Session, outcome) -> int:
+    """`check --diff`: the diff on standard output; exit 1 when there is something to fix."""
+    planned = _planned_fixes(args, session, outcome)
+    _emit("".join(fix.unified_diff(change) for change in planned.changes))
+    for note in planned.notes:
+        print(f"qmslint: note: {note}", file=sys.stderr)
+    for error in outcome.errors:
+        print(f"qmslint: error: {error}", file=sys.stderr)
+    files_ = len(planned.changes)
+    print(f"qmslint: --fix would mend {planned.fixed} in {files_} files", file=sys.stderr)
+    return 2 if outcome.errors else int(bool(planned.changes))
+
+
+def _fix(args: argparse.Namespace, session: Session, options: RunOptions, outcome):
+    """`check --fix`: write the fixes, then run again so that only what remains is reported."""
+    planned = _planned_fixes(args, session, outcome)
+    written, notes = fix.write_changes(session.config.root, planned.changes)
+    for note in planned.notes + notes:
+        print(f"qmslint: note: {note}", file=sys.stderr)
+    if written:
+        mended = sum(change.fixed for change in written)
+        print(f"qmslint: fixed {mended} in {len(written)} files", file=sys.stderr)
+        outcome = run(session, options)
+    return outcome
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -509,7 +573,8 @@ def _rules(args: argparse.Namespace) -> int:
     width = max((len(rule_id) for rule_id in chosen), default=4)
     for rule_id, rule in chosen.items():
         refs = ", ".join(rule.references)
-        print(f"{rule_id:<{width}}  {rule.severity.value:<7}  {rule.title}  [{refs}]")
+        fixable = " (fixable)" if rule.fixable else ""
+        print(f"{rule_id:<{width}}  {rule.severity.value:<7}  {rule.title}{fixable}  [{refs}]")
     return 0
 
 
@@ -528,6 +593,8 @@ def _explain(args: argparse.Namespace) -> int:
     print(f"profiles: {', '.join(session.ruleset.profiles_of(rule.id)) or '-'}")
     if rule.when:
         print(f"applies when: {_condition_text(rule.when)}")
+    if rule.fixable:
+        print(f"fixable: yes, `qmslint check --fix` ({rule.fixable}; --diff shows it first)")
     print(
         "\nWhy:\n"
         + textwrap.fill(rule.explanation, 98, initial_indent="  ", subsequent_indent="  ")

@@ -153,6 +153,11 @@ def _rule_section(ruleset: RuleSet, rule: Rule, catalogues: clause_ids.Catalogue
     if rule.when:
         lines += [f"Applies when {condition_text(rule.when)}.", ""]
     lines += [rule.explanation, "", f"*Fix:* {rule.fix}", ""]
+    if rule.fixable:
+        lines += [
+            f"*Fixable:* `qmslint check --fix` mends it (fix `{rule.fixable}`, docs/fix.md).",
+            "",
+        ]
     if rule.unverified:
         lines += ["*Rests on a fact marked unverified in qmslint's knowledge base.*", ""]
     if rule.references:

@@ -23,6 +23,7 @@ STAGES = [
     ("checks",),
     ("suppress",),
     ("report",),
+    ("fix",),
     ("formatters",),
     ("plugins", "hookspecs"),
     ("session",),

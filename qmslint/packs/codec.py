@@ -36,6 +36,7 @@ def encode(pack: Pack) -> dict[str, Any]:
                 "unverified": rule.unverified,
                 "tags": list(rule.tags),
                 "reports": rule.reports,
+                "fixable": rule.fixable,
             }
             for rule in pack.rules
         ],
@@ -109,6 +110,7 @@ def decode(data: Any) -> Pack:
                 unverified=_get(item, "unverified", bool),
                 tags=_strings(item, "tags"),
                 reports=_string_map(item, "reports", optional=True),
+                fixable=_get(item, "fixable", str) if item.get("fixable") is not None else None,
             )
         )
     for item in _get(data, "profiles", list):

@@ -37,6 +37,7 @@ class Rule:
     unverified: bool = False
     tags: tuple[str, ...] = ()
     reports: Mapping[str, str] | None = None  # `{waivers: expired}`: made by the suppress stage
+    fixable: str | None = None  # the fix `qmslint check --fix` applies (`clause-ids` …)
 
     @property
     def kind(self) -> str | None:
@@ -276,6 +277,7 @@ def load_pack(
                 unverified=bool(entry.get("unverified", False)),
                 tags=tuple(entry.get("tags", ())),
                 reports=entry.get("reports"),
+                fixable=entry.get("fixable"),
             )
         )
     for index, entry in enumerate(data.get("profiles", [])):

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from qmslint import clauses as clause_ids
 from qmslint.model import Document, Field, ReadProblem
 from qmslint.read import access
+from qmslint.read.canonical import clause_spellings, field_renames, split_written
 from qmslint.read.discovery import Candidate
 from qmslint.read.fields import Spellings, canonicalise
 from qmslint.read.placeholders import find_placeholder
@@ -70,16 +72,20 @@ def read_document(
         return document
     raw = reader.read(rel, data, settings)
     _compare_with_word(root, rel, paths, raw)
-    apply_metadata(document, raw, settings.spellings)
+    apply_metadata(document, raw, settings.spellings, settings.standard)
     orphan = access.orphan_sidecar(root, rel, paths)
     if orphan is not None:
         document.problems.append(orphan)
     return document
 
 
-def apply_metadata(document: Document, raw: RawMetadata, spellings: Spellings) -> None:
+def apply_metadata(
+    document: Document, raw: RawMetadata, spellings: Spellings, standard: str | None = None
+) -> None:
     """Canonical fields from what the reader found: metadata first, then the body, then what
-    file name, heading and folder say; each later source fills gaps and must agree."""
+    file name, heading and folder say; each later source fills gaps and must agree
+    (`standard`: the config's, for bare clause numbers)."""
+    written = dict(raw.fields)  # as written, before placeholders are taken out
     document.raw = raw.fields
     document.has_metadata = raw.has_metadata
     document.problems.extend(raw.problems)
@@ -96,6 +102,9 @@ def apply_metadata(document: Document, raw: RawMetadata, spellings: Spellings) -
     for named in raw.name_fields.values():  # every id named is compared; a title or type only
         if named.name == "id" or named.name not in document.fields:  # fills a gap (a guess)
             _reconcile(document, named.name, named)
+    document.problems += spelling_problems(
+        written, spellings, default_framework(document, standard)
+    )
     if not document.has_metadata and not document.problems:
         document.problems.append(
             ReadProblem(
@@ -125,6 +134,56 @@ def _reconcile(document: Document, name: str, found: Field) -> None:
             key=f"{name}@{found.source}",
         )
     )
+
+
+REWRITABLE = ("front-matter", "sidecar")  # where `--fix` rewrites what spelling_problems find
+
+
+def default_framework(document: Document, standard: str | None) -> str | None:
+    """The framework of bare clause numbers, as the index takes it."""
+    own = document.get("standard")
+    return clause_ids.framework_of_standard(own if isinstance(own, str) else None) or (
+        clause_ids.framework_of_standard(standard)
+    )
+
+
+def spelling_problems(
+    written: dict[str, Field], spellings: Spellings, default: str | None
+) -> list[ReadProblem]:
+    """Fields under an alias (`field-alias`) and clause ids not written canonically
+    (`clause-spelling`) in metadata `--fix` can rewrite (front matter, sidecars)."""
+    if not any(found.source in REWRITABLE for found in written.values()):
+        return []
+    problems = []
+    for key, canonical in field_renames(written, spellings).items():
+        problems.append(
+            ReadProblem(
+                "field-alias",
+                f"'{key}' is the field '{canonical}' under another name: write '{canonical}:'",
+                written[key].position,
+                key=key,
+            )
+        )
+    for key, found in written.items():
+        if spellings.canonical(key) != "clauses" or found.source not in REWRITABLE:
+            continue
+        values = split_written(found.value) if isinstance(found.value, str) else found.value
+        if not isinstance(values, list):
+            continue
+        rewritten = clause_spellings(values, default)
+        for index, (value, items) in enumerate(zip(values, rewritten or ())):
+            if items == [value]:
+                continue
+            where = found.position if isinstance(found.value, str) else found.position_of(index)
+            problems.append(
+                ReadProblem(
+                    "clause-spelling",
+                    f"clause '{value}' is written canonically as '{', '.join(items)}'",
+                    where,
+                    key=f"{key}@{value}",
+                )
+            )
+    return problems
 
 
 def _same(a: object, b: object) -> bool:

@@ -46,6 +46,8 @@ PROBLEM_CODES = (
     "citation",
     "unresolved-name",
     "corrupt-docx",
+    "field-alias",
+    "clause-spelling",
 )
 
 

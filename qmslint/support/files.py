@@ -49,8 +49,11 @@ def check_writable(path: Path) -> None:
         )
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write through a temporary file beside `path`: nobody ever sees half a file.
+
+    `mode`: the permission bits to give the file (`--fix` keeps a document's own); by default
+    0666 less the umask.
 
     Raises OSError (NotRegular when `path` is a device or another non-regular file); the
     temporary file is removed when writing fails or the run is interrupted (Ctrl-C, SIGTERM).
@@ -62,7 +65,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide reports from CI
+        # mkstemp's 0600 would hide reports from CI
+        os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)
         os.replace(temporary, path)
     except BaseException:  # also KeyboardInterrupt and the SystemExit of a SIGTERM
         with contextlib.suppress(OSError):
