@@ -1,15 +1,22 @@
-"""Benchmark: qmslint against the floor on the same machine, as ratios (SPEC §9).
+"""Benchmark: qmslint against the floor on the same machine, in one run, as ratios (SPEC §9).
 
 The floor is a bare script that reads every document and parses its front matter with PyYAML's C
-loader. qmslint runs cold (`--no-cache` when the cache exists) with `mdr` + `fda-qmsr`. Each
-measurement is the best of `--repeat` runs, in fresh processes.
+loader. qmslint runs with `mdr` + `fda-qmsr`: cold (`--no-cache`), cold with `--jobs 2`, warm
+(nothing changed since the last run), and one changed file (the pre-commit case). Every run is a
+fresh process; the floor runs before each qmslint run (alternating, so that load from elsewhere
+touches both alike) and each figure is the median of `--repeat` runs. `--large 100000` also
+times that many documents cold against the same size's cold run, with the peak memory.
 
-    python bench/run.py --sizes 1000 10000
+    python bench/run.py --size 10000 --repeat 3 --large 100000
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,44 +46,85 @@ print(count)
 """
 
 
-def best_of(command: list[str], repeat: int, cwd: Path) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-        elapsed = time.perf_counter() - start
-        if out.returncode not in (0, 1):
-            raise SystemExit(f"{' '.join(command)} failed:\n{out.stderr}")
-        best = min(best, elapsed)
-    return best
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """(seconds, peak resident KB of the child) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    out = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=env)
+    elapsed = time.perf_counter() - start
+    if out.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed:\n{out.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) if peak > before else peak
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def measure(repo: Path, repeat: int, cache: Path) -> dict[str, float]:
+    """Floor and every qmslint case, alternating (floor, case, floor, case …), medians."""
+    env = {**os.environ, "QMSLINT_CACHE_DIR": str(cache)}
+    qmslint = [sys.executable, "-m", "qmslint", "check", "--format", "json", "--today", TODAY]
+    floor_cmd = [sys.executable, "-c", FLOOR, str(repo)]
+    changed = next(repo.rglob("*.md"))
+    original = changed.read_text()
+    cases = {
+        "cold": [*qmslint, "--no-cache"],
+        "jobs2": [*qmslint, "--no-cache", "--jobs", "2"],
+        "warm": qmslint,
+        "one-changed": qmslint,
+    }
+    subprocess.run(qmslint, cwd=repo, capture_output=True, env=env, check=False)  # fill the cache
+    times: dict[str, list[float]] = {"floor": [], **{name: [] for name in cases}}
+    for run in range(repeat):
+        for name, command in cases.items():
+            times["floor"].append(timed(floor_cmd, repo, env)[0])
+            if name == "one-changed":  # the pre-commit case: one file edited since the last run
+                changed.write_text(original + f"\nEdited {run}.\n")
+            times[name].append(timed(command, repo, env)[0])
+    changed.write_text(original)
+    return {name: median(values) for name, values in times.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--large", type=int, default=0, help="also time N documents (100000)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    qmslint = [
-        sys.executable,
-        "-m",
-        "qmslint",
-        "check",
-        "--format",
-        "json",
-        "--today",
-        "2026-11-21",
-    ]
-    floor_cmd = [sys.executable, "-c", FLOOR]
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}, cores: {os.cpu_count()}")
     with tempfile.TemporaryDirectory() as scratch:
-        for size in args.sizes:
-            repo = Path(scratch) / f"qms-{size}"
-            generate(size, repo)
-            floor = best_of([*floor_cmd, str(repo)], args.repeat, repo)
-            cold = best_of(qmslint, args.repeat, repo)
+        repo = Path(scratch) / f"qms-{args.size}"
+        generate(args.size, repo)
+        result = measure(repo, args.repeat, Path(scratch) / "cache")
+        floor = result["floor"]
+        print(f"{args.size} documents, medians of {args.repeat}, alternating with the floor:")
+        print(f"  floor            {floor:6.2f} s")
+        for name, target in TARGETS.items():
             print(
-                f"{size:>7} documents: floor {floor:6.2f} s   qmslint {cold:6.2f} s   "
-                f"ratio {cold / floor:5.2f}x (target <= 3x)"
+                f"  {name:<16} {result[name]:6.2f} s  {result[name] / floor:5.2f}x the floor"
+                f"  (target <= {target}x)"
             )
+        if args.large:
+            env = {**os.environ, "QMSLINT_CACHE_DIR": str(Path(scratch) / "cache")}
+            command = [sys.executable, "-m", "qmslint", "check", "--format", "json", "--today",
+                       TODAY, "--no-cache"]  # fmt: skip
+            small = median([timed(command, repo, env)[0] for _ in range(args.repeat)])
+            shutil.rmtree(repo)
+            big = Path(scratch) / f"qms-{args.large}"
+            generate(args.large, big)
+            runs = [timed(command, big, env) for _ in range(args.repeat)]
+            large = median([t for t, _ in runs])
+            peak = max(kb for _, kb in runs) / 1024
+            print(
+                f"  {args.large} documents cold: {large:6.2f} s = {large / small:5.2f}x the time"
+                f" of {args.size} (target <= 10.5x), peak memory {peak:.0f} MB (target < 400)"
+            )
+
+
+TODAY = "2026-11-21"
+TARGETS = {"cold": 2, "warm": 0.3, "one-changed": 0.4, "jobs2": 2}
 
 
 if __name__ == "__main__":

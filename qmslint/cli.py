@@ -42,6 +42,7 @@ VERBS = (
     "profiles",
     "validate-pack",
     "baseline",
+    "cache",
 )
 
 
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="text: also list suppressed findings, with their justification",
     )
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    _jobs(check)
     check.add_argument(
         "--no-suppressions",
         action="store_true",
@@ -168,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     record.add_argument("--today", type=_date, default=None, help="date for date rules")
     record.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    _jobs(record)
+    cache = verbs.add_parser("cache", help="manage qmslint's cache (`qmslint cache clear`)")
+    cache.add_argument("action", choices=("clear",), help="clear: remove every cached entry")
 
     gap = verbs.add_parser("gap", help="what a QMS meeting one profile still lacks for another")
     gap.add_argument("--from", dest="source", default=None, metavar="PROFILE", help="source")
@@ -187,6 +192,26 @@ def _coverage_options(parser: argparse.ArgumentParser, formats: tuple[str, ...])
     parser.add_argument("--output", type=Path, default=None, help="write the output to FILE")
     parser.add_argument("--today", type=_date, default=None, help="date for date rules")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+
+
+def _jobs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_job_count,
+        default=1,
+        help="processes reading the files the cache does not hold (default 1; 0: one per core)",
+    )
+
+
+def _job_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of processes: '{text}'") from None
+    if count < 0:
+        raise argparse.ArgumentTypeError("--jobs takes 0 (one per core) or more")
+    return count or (os.cpu_count() or 1)
 
 
 def _common(parser: argparse.ArgumentParser, profiles: bool = True) -> None:
@@ -356,6 +381,7 @@ def _check(args: argparse.Namespace) -> int:
         statistics=args.statistics,
         no_suppressions=args.no_suppressions,
         baseline=args.baseline,
+        jobs=args.jobs,
     )
     outcome = run(session, options)
     if args.diff:
@@ -667,7 +693,9 @@ def _baseline(args: argparse.Namespace) -> int:
     from qmslint.suppress import baseline
 
     session = _session(args)
-    options = RunOptions(profiles=args.profiles, today=args.today, use_baseline=False)
+    options = RunOptions(
+        profiles=args.profiles, today=args.today, use_baseline=False, jobs=args.jobs
+    )
     outcome = run(session, options)
     for warning in outcome.warnings:
         print(f"qmslint: warning: {warning}", file=sys.stderr)
@@ -686,6 +714,15 @@ def _baseline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cache(args: argparse.Namespace) -> int:
+    from qmslint.read import cache as document_cache
+    from qmslint.support import cache
+
+    removed = document_cache.clear() + cache.clear()
+    print(f"qmslint: removed {removed} cache files from {cache.directory()}")
+    return 0
+
+
 COMMANDS = {  # one function per verb of VERBS
     "check": _check,
     "show": _show,
@@ -697,4 +734,5 @@ COMMANDS = {  # one function per verb of VERBS
     "profiles": _profiles,
     "validate-pack": _validate_pack,
     "baseline": _baseline,
+    "cache": _cache,
 }

@@ -22,6 +22,7 @@ from qmslint.model import Finding, Severity
 from qmslint.packs import loading
 from qmslint.packs.rules import Rule, did_you_mean
 from qmslint.packs.selection import Layer, Selection
+from qmslint.read.cache import read_documents_cached
 from qmslint.read.discovery import discover, is_selected
 from qmslint.read.document import read_documents
 from qmslint.read.gitutil import head_commit
@@ -46,6 +47,7 @@ class RunOptions:
     baseline: Path | None = None  # `--baseline FILE`; else the config's, else the default file
     use_baseline: bool = True  # `qmslint baseline` records findings without the old baseline
     gap_from: str | None = None  # the source profile of the gap to each profile (`qmslint gap`)
+    jobs: int = 1  # processes reading the documents the cache does not hold
 
 
 @dataclass
@@ -95,7 +97,9 @@ def active_rules(
     return profiles, chosen_by.rules(chosen, ruleset.rules)
 
 
-def index_repository(session: Session, warnings: list[str] | None = None) -> Repository:
+def index_repository(
+    session: Session, warnings: list[str] | None = None, jobs: int = 1
+) -> Repository:
     """Discover, read and index the whole repository (what every verb that reads starts with);
     what the user should know but is no finding (git cannot list files) goes to `warnings`."""
     config = session.config
@@ -108,9 +112,13 @@ def index_repository(session: Session, warnings: list[str] | None = None) -> Rep
         )
     if not candidates and warnings is not None:
         warnings.append(f"no documents found under {config.root}")
-    documents = read_documents(
-        config.root, candidates, session.host.readers, session.read_settings()
-    )
+    readers, settings = session.host.readers, session.read_settings()
+    if session.cache.enabled or jobs > 1:  # the document cache (read/cache.py)
+        documents = read_documents_cached(
+            config.root, candidates, readers, settings, warnings, jobs, session.cache.enabled
+        )
+    else:
+        documents = read_documents(config.root, candidates, readers, settings)
     return build(config.root, documents, session.index_settings(), session.catalogues)
 
 
@@ -126,7 +134,7 @@ def run(session: Session, options: RunOptions) -> Outcome:
             hint="check --select, --ignore and the config's select/ignore",
         )
     warnings: list[str] = []
-    repo = index_repository(session, warnings)
+    repo = index_repository(session, warnings, options.jobs)
     settings = CheckSettings(config.review_interval_months, config.id_pattern)
     shared = Shared(repo=repo, today=today, active_rules=rules, settings=settings)
     findings: list[Finding] = []

@@ -206,39 +206,21 @@ def _near_misses(
             has = " and ".join(as_list(selector["has"]))
             notes.append(f"{describe(doc)} cites it but does not state {has}")
     types = as_list(selector.get("type"))
+    chosen = {id(doc) for doc in candidates}
+    said: dict[tuple[clause_ids.ClauseId, ...], str] = {}  # what a set of citations misses by
     for doc in _for(ctx, ctx.repo.documents, device):
         if types and doc.type not in types:
             continue
-        cited = [c.clause for c in ctx.repo.citations.get(doc.path, ()) if c.clause]
-        if doc in candidates:
+        if id(doc) in chosen:
             continue
-        headings = {str(c) for clause in required for c in cited if c.is_ancestor_of(clause)}
-        if headings:
-            notes.append(
-                f"{describe(doc)} cites {', '.join(sorted(headings))}, a heading that covers "
-                "none of its sub-clauses"
-            )
+        cited = tuple(c.clause for c in ctx.repo.citations.get(doc.path, ()) if c.clause)
+        if not cited:
             continue
-        below = {
-            str(c)
-            for clause in required
-            for c in coverage.cites_only_below(cited, clause, catalogues)
-        }
-        if below:
-            notes.append(f"{describe(doc)} cites only the sub-clause {', '.join(sorted(below))}")
-            continue
-        # another paragraph of the same article or section (mdr:art87.10 for mdr:art87.1)
-        siblings = {
-            f"{c} (in {parent})"
-            for clause in required
-            if len(clause.segments) > 1
-            for parent in [clause_ids.ClauseId(clause.framework, clause.segments[0])]
-            if not _heading(ctx, parent)
-            for c in cited
-            if parent.is_ancestor_of(c)
-        }
-        if siblings:
-            notes.append(f"{describe(doc)} cites only another part: {', '.join(sorted(siblings))}")
+        note = said.get(cited)
+        if note is None:
+            note = said[cited] = _missed_by(ctx, cited, required)
+        if note:
+            notes.append(f"{describe(doc)} {note}")
     if device is not None:
         for exclusion in ctx.repo.exclusions():
             if exclusion.devices and any(
@@ -252,6 +234,34 @@ def _near_misses(
         return ""
     shown = notes[:3] + ([f"{len(notes) - 3} more"] if len(notes) > 3 else [])
     return "; nearest: " + "; ".join(shown)
+
+
+def _missed_by(
+    ctx: CheckContext, cited: tuple[clause_ids.ClauseId, ...], required: list[clause_ids.ClauseId]
+) -> str:
+    """How a document citing `cited` nearly covers `required` ("" when it does not)."""
+    catalogues = ctx.repo.catalogues
+    headings = {str(c) for clause in required for c in cited if c.is_ancestor_of(clause)}
+    if headings:
+        return f"cites {', '.join(sorted(headings))}, a heading that covers none of its sub-clauses"
+    below = {
+        str(c) for clause in required for c in coverage.cites_only_below(cited, clause, catalogues)
+    }
+    if below:
+        return f"cites only the sub-clause {', '.join(sorted(below))}"
+    # another paragraph of the same article or section (mdr:art87.10 for mdr:art87.1)
+    siblings = {
+        f"{c} (in {parent})"
+        for clause in required
+        if len(clause.segments) > 1
+        for parent in [clause_ids.ClauseId(clause.framework, clause.segments[0])]
+        if not _heading(ctx, parent)
+        for c in cited
+        if parent.is_ancestor_of(c)
+    }
+    if siblings:
+        return f"cites only another part: {', '.join(sorted(siblings))}"
+    return ""
 
 
 def _heading(ctx: CheckContext, clause: clause_ids.ClauseId) -> bool:

@@ -39,8 +39,25 @@ def directory() -> Path:
     explicit = os.environ.get("QMSLINT_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "qmslint"
+    try:
+        import platformdirs
+    except ImportError:  # the usual place where platformdirs is missing
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return Path(base) / "qmslint"
+    return Path(platformdirs.user_cache_dir("qmslint", appauthor=False))
+
+
+def clear() -> int:
+    """Remove the entries `Cache.cached` wrote (the pack cache); how many files."""
+    removed = 0
+    root = directory()
+    for path in sorted(root.glob("*/*.json")) if root.is_dir() else []:
+        if path.parent.name == "documents":
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed += 1
+    return removed
 
 
 def digest(*parts: bytes | str) -> str:

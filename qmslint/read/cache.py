@@ -1,0 +1,354 @@
+"""The document cache: what reading produced, kept between runs (SPEC §9).
+
+Reading is a pure function of a file's bytes, its path and the settings that change reading
+(`ReadSettings`: spellings, id pattern, type rules, standard, mappings), of the built-in readers
+and of qmslint's own code. So a `Document` is stored under a key made of all of these, and
+served again while the file is unchanged:
+
+- the store lives in the user's cache directory (`support.cache.directory()`), never in the
+  repository: one folder per repository and reading key, holding `SHARDS` JSON files; a
+  document goes to the shard its path hashes to, so a run that changes one file rewrites one
+  small file, and a warm run opens `SHARDS` files, not one per document;
+- an entry is `[size, mtime_ns, inode, sha256 of the bytes, the Document as JSON values]`
+  (read/codec.py: data only, rebuilt from an allowlist of dataclasses). A file whose size,
+  modification time and inode are the entry's is not read at all; otherwise its bytes are hashed,
+  and an equal hash still serves the entry (a checkout that only touched the file). A file
+  modified within `RACY_NS` of the moment its shard was written is always hashed (git's "racy"
+  rule), since a second write in the same clock tick keeps the stat;
+- what is not a pure function of the file is never cached: a candidate discovery already knows
+  it cannot read, a binary without its sidecar, a sidecar (whether its binary exists is asked
+  every run), and whatever a plugin's reader reads (its failures must be reported every run);
+- a shard that is not valid JSON, names another format or key, or an entry the codec refuses is
+  ignored with a note (one per run), never trusted and never a traceback; writes are atomic
+  (support/files.write_atomically), so concurrent runs see whole shards, the last writer winning.
+
+`jobs` > 1 reads the misses in that many processes when there are enough of them to pay for the
+start-up; the workers return each document as its JSON text (compact to pass back), which the
+parent decodes exactly as it decodes the cache, so the output never depends on `jobs`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import time
+import zlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from qmslint import __version__
+from qmslint.model import Document
+from qmslint.read import access, codec
+from qmslint.read.discovery import Candidate
+from qmslint.read.document import read_document
+from qmslint.read.readers import (
+    MarkdownReader,
+    Reader,
+    ReadSettings,
+    SidecarReader,
+    YamlRecordReader,
+)
+from qmslint.support import cache as support_cache
+from qmslint.support import files, safe_open
+
+FORMAT = 1
+KIND = "documents"
+SHARDS = 64
+RACY_NS = 2_000_000_000
+MAX_SHARD = 256 * 1024 * 1024
+PARALLEL_MIN = 400  # fewer misses than this are read in-process: a pool costs more than it saves
+BUILTIN_READERS = (MarkdownReader, SidecarReader, YamlRecordReader)
+_CODE = Path(__file__).resolve().parent
+
+
+def code_fingerprint() -> str:
+    """A digest of the reading code itself (qmslint/read/*.py and model.py), so that a changed
+    reader never serves what an older one read, even under the same version number."""
+    hasher = hashlib.sha256(__version__.encode())
+    for path in [*sorted(_CODE.glob("*.py")), _CODE.parent / "model.py"]:
+        try:
+            hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+        except OSError:
+            hasher.update(path.name.encode() + b"\0?")
+    return hasher.hexdigest()
+
+
+def stable(value: Any) -> Any:
+    """A JSON-able, order-independent description of settings (for the key)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__] + [
+            [f.name, stable(getattr(value, f.name))] for f in dataclasses.fields(value)
+        ]
+    if isinstance(value, Mapping):
+        return sorted(([stable(k), stable(v)] for k, v in value.items()), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [stable(item) for item in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
+
+
+def reading_key(readers: Sequence[Reader], settings: ReadSettings) -> str:
+    identities = [f"{type(r).__module__}.{type(r).__qualname__}:{r.name}" for r in readers]
+    text = json.dumps([code_fingerprint(), identities, stable(settings)], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def store_folder(root: Path, key: str) -> Path:
+    where = hashlib.sha256(os.fsencode(str(root.resolve())) + b"\0" + key.encode()).hexdigest()
+    return support_cache.directory() / KIND / where[:32]
+
+
+def clear() -> int:
+    """Remove every stored document (`qmslint cache clear`); how many files were removed."""
+    folder = support_cache.directory() / KIND
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for path in sorted(folder.glob("*/*.json")):
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    for path in folder.glob("*"):
+        with contextlib.suppress(OSError):
+            path.rmdir()
+    return removed
+
+
+def _shard_of(rel: str) -> int:
+    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
+
+
+def _cacheable(candidate: Candidate, reader: Reader | None) -> bool:
+    return (
+        candidate.problem is None
+        and type(reader) in BUILTIN_READERS
+        and not candidate.path.lower().endswith(access.SIDECAR_SUFFIXES)
+        and not candidate.path.lower().endswith(access.BINARY_SUFFIXES)
+    )
+
+
+class Store:
+    """The shards of one repository and reading key."""
+
+    def __init__(self, folder: Path, key: str, notes: list[str]) -> None:
+        self.folder = folder
+        self.key = key
+        self.notes = notes
+        self.shards: dict[int, dict[str, list]] = {}
+        self.written: dict[int, int] = {}
+        self.dirty: set[int] = set()
+
+    def _note(self, text: str) -> None:
+        if not any(note.startswith("cache:") for note in self.notes):
+            self.notes.append(f"cache: {text}; it is ignored and read afresh")
+
+    def shard(self, number: int) -> dict[str, list]:
+        found = self.shards.get(number)
+        if found is not None:
+            return found
+        entries: dict[str, list] = {}
+        path = self.folder / f"{number:02x}.json"
+        try:
+            data = safe_open.read_regular(path, limit=MAX_SHARD)
+        except OSError:
+            data = None  # not there yet
+        if data is not None:
+            try:
+                stored = json.loads(data)
+                if (
+                    type(stored) is not dict
+                    or stored.get("format") != FORMAT
+                    or stored.get("kind") != KIND
+                    or stored.get("key") != self.key
+                    or type(stored.get("entries")) is not dict
+                    or type(stored.get("written")) is not int
+                ):
+                    raise ValueError("foreign")
+                entries = stored["entries"]
+                self.written[number] = stored["written"]
+            except Exception:
+                self._note(f"{path} is corrupt or not qmslint's")
+                entries = {}
+                self.dirty.add(number)
+        self.shards[number] = entries
+        return entries
+
+    def save(self, keep: set[str]) -> None:
+        now = time.time_ns()
+        for number in sorted(self.dirty):
+            entries = {rel: e for rel, e in self.shards.get(number, {}).items() if rel in keep}
+            stored = {
+                "format": FORMAT,
+                "kind": KIND,
+                "key": self.key,
+                "written": now,
+                "entries": entries,
+            }
+            try:
+                text = json.dumps(stored, ensure_ascii=True, separators=(",", ":"))
+                data = text.encode("ascii")
+                files.write_atomically(self.folder / f"{number:02x}.json", data)
+            except Exception:  # an unwritable cache is no error: the next run reads again
+                return
+
+
+def _valid_entry(entry: Any) -> bool:
+    return (
+        type(entry) is list
+        and len(entry) == 5
+        and all(type(x) is int for x in entry[:3])
+        and type(entry[3]) is str
+    )
+
+
+def read_documents_cached(
+    root: Path,
+    candidates: Sequence[Candidate],
+    readers: Sequence[Reader],
+    settings: ReadSettings,
+    notes: list[str] | None = None,
+    jobs: int = 1,
+    use_cache: bool = True,
+) -> list[Document]:
+    """What `read.document.read_documents` returns, served from the cache where it can be."""
+    notes = notes if notes is not None else []
+    paths = {candidate.path for candidate in candidates}
+    chosen = access.documents_among(candidates)
+    key = reading_key(readers, settings)
+    store = Store(store_folder(root, key), key, notes) if use_cache else None
+    base = str(root)
+    result: list[Document | None] = [None] * len(chosen)
+    misses: list[tuple[int, Candidate, tuple[int, int, int, str] | None]] = []
+    for index, candidate in enumerate(chosen):
+        rel = candidate.path
+        reader = next((r for r in readers if r.matches(rel)), None)
+        if not _cacheable(candidate, reader):
+            result[index] = read_document(root, candidate, readers, settings, paths)
+            continue
+        try:
+            info = os.stat(os.path.join(base, rel))
+        except OSError:
+            result[index] = read_document(root, candidate, readers, settings, paths)
+            continue
+        stat = (info.st_size, info.st_mtime_ns, info.st_ino)
+        if store is None:
+            misses.append((index, candidate, None))
+            continue
+        number = _shard_of(rel)
+        entries = store.shard(number)
+        entry = entries.get(rel)
+        if entry is not None and not _valid_entry(entry):
+            store._note(f"an entry for {rel} is malformed")
+            entry = None
+        trusted = (
+            entry is not None
+            and tuple(entry[:3]) == stat
+            and stat[1] < store.written.get(number, 0) - RACY_NS
+        )
+        digest = ""
+        if entry is not None and not trusted:
+            data, _ = access.read_bytes(root, rel)
+            digest = hashlib.sha256(data or b"").hexdigest()
+            trusted = data is not None and digest == entry[3]
+            if trusted:
+                entry[:3] = list(stat)
+                store.dirty.add(number)
+        if trusted:
+            try:
+                result[index] = codec.decode_document(entry[4])
+                continue
+            except Exception:
+                store._note(f"the entry for {rel} is refused")
+        misses.append((index, candidate, (*stat, digest)))
+    read = _read_misses(
+        root, [m[1] for m in misses], readers, settings, paths, jobs, store is not None
+    )
+    for (index, candidate, stat), (document, encoded) in zip(misses, read):
+        result[index] = document
+        if store is None or stat is None or encoded is None:
+            continue
+        digest = stat[3]
+        if not digest:
+            data, _ = access.read_bytes(root, candidate.path)
+            if data is None:
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+        number = _shard_of(candidate.path)
+        store.shard(number)[candidate.path] = [stat[0], stat[1], stat[2], digest, encoded]
+        store.dirty.add(number)
+    if store is not None:
+        store.save(paths)
+    return [document for document in result if document is not None]
+
+
+def _read_misses(
+    root: Path,
+    misses: list[Candidate],
+    readers: Sequence[Reader],
+    settings: ReadSettings,
+    paths: set[str],
+    jobs: int,
+    encode: bool,
+) -> list[tuple[Document, Any]]:
+    """Each miss read: (the Document, its JSON values, or None when not wanted or encodable)."""
+    if jobs > 1 and len(misses) >= PARALLEL_MIN:
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(1, -(-len(misses) // (jobs * 4)))
+        chunks = [[c.path for c in misses[i : i + size]] for i in range(0, len(misses), size)]
+        texts: list[str | None] | None = []
+        try:
+            init = (root, readers, settings, paths)
+            with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=init) as pool:
+                for part in pool.map(_work, chunks):
+                    texts.extend(part)
+        except Exception:  # no processes here (a sandbox): read in this process instead
+            texts = None
+        if texts is not None:
+            out: list[tuple[Document, Any]] = []
+            for candidate, text in zip(misses, texts):
+                if text is None:  # what the codec cannot write: read it here
+                    document = read_document(root, candidate, readers, settings, paths)
+                    out.append((document, None))
+                    continue
+                encoded = json.loads(text)
+                out.append((codec.decode_document(encoded), encoded))
+            return out
+    out = []
+    for candidate in misses:
+        document = read_document(root, candidate, readers, settings, paths)
+        encoded = None
+        if encode:
+            try:
+                encoded = codec.encode(document)
+            except (TypeError, ValueError):
+                encoded = None
+        out.append((document, encoded))
+    return out
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(root: Path, readers: Any, settings: ReadSettings, paths: set[str]) -> None:
+    _WORKER.update(root=root, readers=readers, settings=settings, paths=paths)
+
+
+def _work(rels: list[str]) -> list[str | None]:
+    """In a worker: each document read and written as compact JSON text."""
+    w = _WORKER
+    out: list[str | None] = []
+    for rel in rels:
+        document = read_document(w["root"], Candidate(rel), w["readers"], w["settings"], w["paths"])
+        try:
+            out.append(json.dumps(codec.encode(document), separators=(",", ":")))
+        except (TypeError, ValueError):
+            out.append(None)
+    return out
