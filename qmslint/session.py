@@ -8,6 +8,7 @@ here, so that they load packs, schemas and catalogues the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from qmslint import clauses as clause_ids
@@ -41,7 +42,9 @@ class Session:
     def problems(self) -> list[plugins.PluginProblem]:
         return self.host.problems
 
+    @cached_property
     def spellings(self) -> Spellings:
+        """The repository's spellings, built once (reading and the index both use them)."""
         config = self.config
         return Spellings.of(config.fields, config.type_aliases, config.status_aliases)
 
@@ -52,7 +55,7 @@ class Session:
             for key, kind in config.type_from_folder.items()
         }
         return ReadSettings(
-            spellings=self.spellings(),
+            spellings=self.spellings,
             id_pattern=config.id_pattern or names.DEFAULT_ID_PATTERN,
             type_from_prefix={**names.DEFAULT_PREFIX_TYPES, **config.type_from_prefix},
             type_from_folder={**names.DEFAULT_FOLDER_TYPES, **folders},
@@ -69,7 +72,7 @@ class Session:
             devices=tuple(config.devices),
             device_positions=tuple(config.device_positions),
             config_name=config.source_name,
-            spellings=self.spellings(),
+            spellings=self.spellings,
             id_pattern=config.id_pattern or names.DEFAULT_ID_PATTERN,
             mapping_documents=tuple(config.mapping_documents),
         )

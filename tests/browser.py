@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,19 @@ def screenshot(page: Path, profile: Path, target: Path) -> Path:
     done = _run(page, profile, f"--screenshot={target}", "--window-size=1280,1600")
     assert done.returncode == 0 and target.is_file(), done.stderr[-2000:]
     return target
+
+
+class Collected(HTMLParser):
+    """The tags, links (src/href) and ids of a page, as the tests check them."""
+
+    def __init__(self, page: str = "") -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.links += [value or "" for name, value in attrs if name in ("src", "href")]
+        self.ids.update(value or "" for name, value in attrs if name == "id")

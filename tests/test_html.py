@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import browser
@@ -29,17 +28,6 @@ def _qms(qms: Qms) -> None:
     qms.doc("qms/SOP-002.md", id="SOP-002", title="Draft & co", type="procedure", status="draft")
 
 
-class _Collect(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.links += [value or "" for name, value in attrs if name in ("src", "href")]
-
-
 def test_html_report_opens_in_a_browser_with_everything_an_auditor_needs(
     qms: Qms, tmp_path: Path
 ) -> None:
@@ -48,8 +36,7 @@ def test_html_report_opens_in_a_browser_with_everything_an_auditor_needs(
     assert result.exit_code == 1, result.stderr
     page = qms.root / "report.html"
     parsed = browser.dom(page, tmp_path / "profile")
-    collected = _Collect()
-    collected.feed(parsed)
+    collected = browser.Collected(parsed)
     assert "script" not in collected.tags  # a value from a document stays text
     assert not [link for link in collected.links if not link.startswith("#")]  # self-contained
     text = re.sub(r"<[^>]+>", " ", parsed)

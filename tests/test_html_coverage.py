@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import browser
@@ -16,23 +15,8 @@ from qmslint.testing import Qms
 TODAY = "2026-11-21"
 
 
-class _Collect(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.links += [value or "" for name, value in attrs if name in ("src", "href")]
-        self.ids.update(value or "" for name, value in attrs if name == "id")
-
-
-def _parsed(html: str) -> _Collect:
-    collected = _Collect()
-    collected.feed(html)
-    return collected
+def _parsed(html: str) -> browser.Collected:
+    return browser.Collected(html)
 
 
 def open_offline(page: Path, profile: Path) -> tuple[str, list[str]]:

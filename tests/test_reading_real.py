@@ -147,6 +147,15 @@ def test_an_older_edition_is_a_finding_not_coverage(qms: Qms) -> None:
     assert "2003" in finding["message"] and finding["path"] == "qms/SOP-003.md"
 
 
+def test_the_edition_in_force_is_no_finding(qms: Qms) -> None:
+    qms.config(profiles=["iso13485"])
+    qms.effective("SOP-003", type="procedure")
+    path = qms.root / "qms/SOP-003.md"
+    path.write_text(path.read_text() + "\n## References\n\n- ISO 13485:2016 clause 7.1\n")
+    result = qms.check("--select", "ISO139,QL013")
+    assert not result.findings, result.stdout
+
+
 def test_placeholders_are_findings_in_documents_in_force_only(qms: Qms) -> None:
     qms.config(profiles=["document-control"])
     qms.effective("SOP-001", owner="<enter role of process owner>", path="qms/a.md")

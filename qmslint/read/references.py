@@ -31,7 +31,7 @@ quantifiers, and locators are read by a hand-written tokenizer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from qmslint.model import Position
@@ -876,16 +876,23 @@ def _content_offset(line: str) -> int:
 _AUDIT_FRAMEWORKS = {"13485": "ISO 13485", "9001": "ISO 9001", "14971": "ISO 14971"}
 
 
-def _audit_notes(refs: References, lines: Sequence[str], front_matter_end: int) -> None:
-    """RDM audit notes: `[[62304:5.8.5]]`, `[[14971:3.3 and 14971:3.4.b]]`, anywhere."""
+def outside_code(lines: Sequence[str], start: int) -> Iterator[tuple[int, str]]:
+    """(index, line) from `start` on, leaving out fenced code blocks and their fences."""
     fence = ""
-    for index in range(front_matter_end, len(lines)):
+    for index in range(start, len(lines)):
         line = lines[index]
         stripped = line.lstrip(" ")
         if stripped.startswith(("```", "~~~")):
             fence = "" if fence else stripped[:3]
             continue
-        if fence or "[[" not in line:
+        if not fence:
+            yield index, line
+
+
+def _audit_notes(refs: References, lines: Sequence[str], front_matter_end: int) -> None:
+    """RDM audit notes: `[[62304:5.8.5]]`, `[[14971:3.3 and 14971:3.4.b]]`, anywhere."""
+    for index, line in outside_code(lines, front_matter_end):
+        if "[[" not in line:
             continue
         start = line.find("[[")
         while start >= 0:
@@ -944,14 +951,8 @@ def find_mentions(
     """Standards (and the clauses after them) named in prose, outside code and claim sources."""
     skip = set(skip_lines)
     mentions: list[Mention] = []
-    fence = ""
-    for index in range(front_matter_end, len(lines)):
-        line = lines[index]
-        stripped = line.lstrip(" ")
-        if stripped.startswith(("```", "~~~")):
-            fence = "" if fence else stripped[:3]
-            continue
-        if fence or index + 1 in skip:
+    for index, line in outside_code(lines, front_matter_end):
+        if index + 1 in skip:
             continue
         for start in range(0, min(len(line), 20 * MAX_CITATION_CHARS), MAX_CITATION_CHARS):
             piece = line[start : start + MAX_CITATION_CHARS]
