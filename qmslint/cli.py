@@ -43,6 +43,7 @@ VERBS = (
     "validate-pack",
     "baseline",
     "cache",
+    "validate-tool",
 )
 
 
@@ -171,6 +172,24 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--today", type=_date, default=None, help="date for date rules")
     record.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     _jobs(record)
+    tool = verbs.add_parser(
+        "validate-tool", help="run the validation suite and write the evidence (docs/validation.md)"
+    )
+    tool.add_argument(
+        "--output",
+        type=Path,
+        default=Path("qmslint-validation"),
+        metavar="DIR",
+        help="folder for validation-report.html and .json (default ./qmslint-validation)",
+    )
+    tool.add_argument(
+        "--jobs",
+        "-j",
+        type=_job_count,
+        default=os.cpu_count() or 1,
+        help="cases run at once (default: one per core)",
+    )
+    _common(tool, profiles=False)
     cache = verbs.add_parser("cache", help="manage qmslint's cache (`qmslint cache clear`)")
     cache.add_argument("action", choices=("clear",), help="clear: remove every cached entry")
 
@@ -723,6 +742,29 @@ def _cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate_tool(args: argparse.Namespace) -> int:
+    """`qmslint validate-tool`: exit 0 only when every case of every suite passed."""
+    from qmslint.validation import evidence
+    from qmslint.verbs import validate_tool
+
+    folder: Path = args.output
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} exists and is not a folder")
+    session = _session(args)
+    validation = validate_tool.validate(session, jobs=args.jobs)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create {folder}: {exc.strerror}") from None
+    name = validate_tool.REPORT_NAME
+    _write(folder / f"{name}.json", evidence.render_json(validation.evidence))
+    _write(folder / f"{name}.html", evidence.render_html(validation.evidence))
+    for line in validate_tool.summary_lines(validation):
+        print(line)
+    print(f"qmslint: wrote {folder / name}.html and {folder / name}.json")
+    return 0 if validation.passed else 1
+
+
 COMMANDS = {  # one function per verb of VERBS
     "check": _check,
     "show": _show,
@@ -735,4 +777,5 @@ COMMANDS = {  # one function per verb of VERBS
     "validate-pack": _validate_pack,
     "baseline": _baseline,
     "cache": _cache,
+    "validate-tool": _validate_tool,
 }

@@ -28,6 +28,7 @@ STAGES = [
     ("plugins", "hookspecs"),
     ("session",),
     ("engine", "rulesdoc"),
+    ("validation",),
     ("verbs",),
     ("cli", "testing", "__main__"),
 ]

@@ -364,9 +364,9 @@ def render_html(
     today: str,
 ) -> str:
     """The matrix and/or the gap as one self-contained page (the `matrix` and `gap` verbs)."""
-    from qmslint.formatters.html import _environment
+    from qmslint.formatters.html import templates
 
-    template = _environment().get_template("coverage.html.j2")
+    template = templates().get_template("coverage.html.j2")
     return valid_utf8(
         template.render(
             title=title,

@@ -22,7 +22,7 @@ from qmslint.model import Finding, Severity
 from qmslint.report import PLAIN, Presentation, Report
 
 
-def _environment() -> Any:
+def templates() -> Any:
     import jinja2  # imported only when an HTML report is asked for
 
     return jinja2.Environment(
@@ -90,5 +90,5 @@ class HtmlFormatter:
     description = "one self-contained HTML report for an auditor (findings, provenance)"
 
     def render(self, report: Report, presentation: Presentation = PLAIN) -> str:
-        template = _environment().get_template("report.html.j2")
+        template = templates().get_template("report.html.j2")
         return valid_utf8(template.render(**context(report)))

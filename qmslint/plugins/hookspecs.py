@@ -39,3 +39,10 @@ def qmslint_readers() -> list[Reader]:
 @hookspec
 def qmslint_formatters() -> list[Formatter]:
     """Output formats, by name (`--format NAME`, `-o NAME:FILE`)."""
+
+
+@hookspec
+def qmslint_validation_suites() -> list[Path]:
+    """Validation suite files (YAML, schemas/validation-suite.schema.json): the requirements
+    this plugin's packs must meet and the cases, small QMS repositories with their expected
+    findings, that `qmslint validate-tool` runs and reports under this plugin's name."""

@@ -106,6 +106,11 @@ class Host:
         ]
 
     @cached_property
+    def validation_sources(self) -> list[tuple[PluginInfo, Path]]:
+        """(plugin, suite file) for every validation suite file the plugins declare."""
+        return [(info, Path(path)) for info, path in self._collect("qmslint_validation_suites")]
+
+    @cached_property
     def check_kinds(self) -> dict[str, CheckKind]:
         kinds: dict[str, CheckKind] = {}
         for info, kind in self._collect("qmslint_check_kinds"):
@@ -164,6 +169,7 @@ _ITEMS = {
     "qmslint_check_kinds": (_is_kind, "a CheckKind"),
     "qmslint_readers": (_is_reader, "a reader (name, matches, read)"),
     "qmslint_formatters": (_is_formatter, "a formatter (name, render)"),
+    "qmslint_validation_suites": (_is_path, "a validation suite file path"),
 }
 
 

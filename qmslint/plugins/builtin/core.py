@@ -15,7 +15,7 @@ from qmslint.read.readers import (
     SidecarReader,
     YamlRecordReader,
 )
-from qmslint.support.resources import data_dir
+from qmslint.support.resources import data_dir, package_file
 
 
 @hookimpl
@@ -37,3 +37,9 @@ def qmslint_readers() -> list[Reader]:
 @hookimpl
 def qmslint_formatters() -> list[Formatter]:
     return builtin_formatters()
+
+
+@hookimpl
+def qmslint_validation_suites() -> list[Path]:
+    """qmslint's own validation suite (`qmslint validate-tool`, docs/validation.md)."""
+    return sorted(package_file("validation", "suite").glob("*.yaml"))

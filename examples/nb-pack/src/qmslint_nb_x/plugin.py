@@ -1,7 +1,9 @@
 """The plugin qmslint loads through the `qmslint` entry point (see pyproject.toml).
 
 Each hook returns data; qmslint calls them once per run. A pack that is only YAML needs just
-`qmslint_rule_packs`; `qmslint_check_kinds` adds Python check functions its rules can use.
+`qmslint_rule_packs`; `qmslint_check_kinds` adds Python check functions its rules can use;
+`qmslint_validation_suites` ships the requirements and cases `qmslint validate-tool` runs to
+validate the pack (docs/validation.md in qmslint).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from qmslint.checks import CheckKind
 from qmslint.hookspecs import hookimpl
 from qmslint_nb_x import checks
 
-RULES = Path(__file__).resolve().parent / "rules"
+HERE = Path(__file__).resolve().parent
+RULES = HERE / "rules"
 
 
 @hookimpl
@@ -23,3 +26,8 @@ def qmslint_rule_packs() -> list[Path]:
 @hookimpl
 def qmslint_check_kinds() -> list[CheckKind]:
     return [checks.FOUR_EYES]
+
+
+@hookimpl
+def qmslint_validation_suites() -> list[Path]:
+    return [HERE / "validation.yaml"]
