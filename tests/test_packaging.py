@@ -37,8 +37,10 @@ def test_wheel_carries_data_files(wheel: Path) -> None:
     for catalogue in ("iso13485", "iso9001", "iso14971", "mdr", "cfr"):
         assert f"qmslint/clauses/catalogues/{catalogue}.yaml" in names
     assert "qmslint/report/gap.yaml" in names  # the comparison data of `qmslint gap`
-    for template in ("report", "coverage", "_coverage", "_style"):
+    for template in ("report", "coverage", "_coverage", "_style", "validation"):
         assert f"qmslint/formatters/templates/{template}.html.j2" in names
+    for suite in (REPO / "qmslint" / "validation" / "suite").glob("*.yaml"):  # validate-tool
+        assert f"qmslint/validation/suite/{suite.name}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[qmslint]" in text and "mdr = qmslint.plugins.builtin.mdr" in text
