@@ -751,7 +751,9 @@ def _validate_tool(args: argparse.Namespace) -> int:
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} exists and is not a folder")
     session = _session(args)
-    validation = validate_tool.validate(session, jobs=args.jobs)
+    validation = validate_tool.validate(
+        session, jobs=args.jobs, say=lambda line: print(line, flush=True)
+    )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -42,8 +42,15 @@ def suites(session: Session) -> list[Suite]:
     return [load_suite(name, version, paths) for name, (version, paths) in grouped.items()]
 
 
-def validate(session: Session, jobs: int) -> Validation:
+def validate(session: Session, jobs: int, say=lambda line: None) -> Validation:
+    """Run every suite; `say` receives a line before the cases start (they take a while)."""
     chosen = suites(session)
+    count = sum(len(suite.cases) for suite in chosen)
+    names = ", ".join(suite.name for suite in chosen)
+    say(
+        f"qmslint: running {count} validation cases of {len(chosen)} suites ({names}), "
+        f"{jobs} at once"
+    )
     started = dt.datetime.now(dt.timezone.utc).astimezone()
     every_case = [case for suite in chosen for case in suite.cases]
     results = run_cases(every_case, jobs)
