@@ -42,8 +42,8 @@ def load(text: str, line_offset: int, scalar: Any) -> tuple[dict, dict]:
         if not line.strip():
             continue
         line_no = index + 1 + line_offset
-        item = _ITEM_LINE.match(line)
-        if item and open_list is not None:
+        item = _ITEM_LINE.match(line) if open_list is not None and "-" in line else None
+        if item:
             indent = len(item.group(1))
             if list_indent is None:
                 list_indent = indent
