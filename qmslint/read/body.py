@@ -230,7 +230,8 @@ def read_head(
 
 # Characters a heading may hold for the pre-scan to read it as markdown-it would: none of them
 # starts inline markup (emphasis, code, links, images, HTML, entities, escapes, closing `#`s).
-_PLAIN_HEADING_PUNCTUATION = frozenset(" -.,:;/()'+%?\"=")
+# `\w` is `str.isalnum()` and `_`: this finds any other character, and `_` (emphasis).
+_NOT_PLAIN_HEADING = re.compile(r"[^\w \-.,:;/()'+%?\"=]|_")
 
 
 def plain_head(chunk: list[str], start: int, words: frozenset[str], head: Head) -> bool:
@@ -278,7 +279,7 @@ def _plain_heading(line: str, line_no: int) -> Heading | None:
     if not 1 <= level <= 6 or line[level : level + 1] != " ":
         return None
     content = line[level:].strip(" ")
-    if not content or any(not (ch.isalnum() or ch in _PLAIN_HEADING_PUNCTUATION) for ch in content):
+    if not content or _NOT_PLAIN_HEADING.search(content):
         return None
     return Heading(" ".join(content.split()), level, Position(line_no, line.find(content) + 1))
 
