@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from qmslint.support.resources import load_shipped_yaml
@@ -49,8 +49,9 @@ class ClauseId:
     def __str__(self) -> str:
         return f"{self.framework}:{self.locator}"
 
-    @property
+    @cached_property
     def segments(self) -> tuple[str, ...]:
+        """The locator's segments (worked out once: coverage asks for them constantly)."""
         return tuple(self.locator.split("."))
 
     def is_ancestor_of(self, other: ClauseId) -> bool:
