@@ -17,8 +17,9 @@ import textwrap
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from qmslint import __version__, fix
+from qmslint import __version__
 from qmslint import clauses as clause_ids
 from qmslint.engine import RunOptions, exit_code, run
 from qmslint.errors import UserError
@@ -27,6 +28,9 @@ from qmslint.packs.rules import did_you_mean
 from qmslint.report import Presentation
 from qmslint.session import Session, open_session, validate_pack
 from qmslint.support import files
+
+if TYPE_CHECKING:  # ruamel.yaml round-trip, imported only by --fix and --diff
+    from qmslint import fix
 
 # The verbs, in one place: a new verb adds its name here, its parser in build_parser and its
 # function in COMMANDS (at the end of this module). Anything else as the first word is a usage
@@ -428,6 +432,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _planned_fixes(args: argparse.Namespace, session: Session, outcome) -> fix.FixResult:
     """What --fix would change after this run (checked, nothing written)."""
+    from qmslint import fix
+
     root = session.config.root
     documents = outcome.repository.documents
     fixable = {rule_id: rule.fixable for rule_id, rule in outcome.rules.items() if rule.fixable}
@@ -443,6 +449,8 @@ def _planned_fixes(args: argparse.Namespace, session: Session, outcome) -> fix.F
 
 def _diff(args: argparse.Namespace, session: Session, outcome) -> int:
     """`check --diff`: the diff on standard output; exit 1 when there is something to fix."""
+    from qmslint import fix
+
     planned = _planned_fixes(args, session, outcome)
     _emit("".join(fix.unified_diff(change) for change in planned.changes))
     for note in planned.notes:
@@ -456,6 +464,8 @@ def _diff(args: argparse.Namespace, session: Session, outcome) -> int:
 
 def _fix(args: argparse.Namespace, session: Session, options: RunOptions, outcome):
     """`check --fix`: write the fixes, then run again so that only what remains is reported."""
+    from qmslint import fix
+
     planned = _planned_fixes(args, session, outcome)
     written, notes = fix.write_changes(session.config.root, planned.changes)
     for note in planned.notes + notes:

@@ -53,7 +53,7 @@ class Field:
         return self.item_positions.get(item, self.position)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReadProblem:
     """Something wrong with a file's metadata, found while reading it."""
 
@@ -63,7 +63,7 @@ class ReadProblem:
     key: str = ""  # stable part of the fingerprint (a field name, say)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A clause claimed outside the `clauses` field: in the document's own reference table, line
     or section, or for it by a mapping document (`path`: where the claim is written then)."""
@@ -74,7 +74,7 @@ class Claim:
     path: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a repository holds tens of thousands of them
 class Document:
     """A controlled document: its path, canonical fields and what went wrong reading it."""
 
@@ -122,7 +122,7 @@ class Device:
         return self.facts.get(name)
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One result of one rule; `path` is None for repository-level findings."""
 

@@ -568,3 +568,12 @@ def test_a_failed_check_is_a_junit_error_and_a_sarif_notification(
     assert notification["associatedRule"]["id"] == "DC001"
     markdown = qms.run("check", "--today", TODAY, "--format", "markdown").stdout
     assert "**The check of DC001 failed**" in markdown
+
+
+def test_built_in_formatters_are_imported_when_used_and_named_as_their_classes() -> None:
+    from qmslint.formatters import LazyFormatter
+
+    for lazy in builtin_formatters():
+        assert isinstance(lazy, LazyFormatter)
+        assert lazy.formatter.name == lazy.name
+        assert lazy.description == lazy.formatter.description

@@ -207,20 +207,19 @@ def _near_misses(
             notes.append(f"{describe(doc)} cites it but does not state {has}")
     types = as_list(selector.get("type"))
     chosen = {id(doc) for doc in candidates}
-    said: dict[tuple[clause_ids.ClauseId, ...], str] = {}  # what a set of citations misses by
-    for doc in _for(ctx, ctx.repo.documents, device):
-        if types and doc.type not in types:
+    documents = ctx.repo.documents
+    missed: list[tuple[int, str]] = []  # (document index, note): notes go in document order
+    for cited, indices in ctx.repo.near_citations(required).items():
+        note = _missed_by(ctx, cited, required)
+        if not note:
             continue
-        if id(doc) in chosen:
-            continue
-        cited = tuple(c.clause for c in ctx.repo.citations.get(doc.path, ()) if c.clause)
-        if not cited:
-            continue
-        note = said.get(cited)
-        if note is None:
-            note = said[cited] = _missed_by(ctx, cited, required)
-        if note:
-            notes.append(f"{describe(doc)} {note}")
+        for index in indices:
+            doc = documents[index]
+            if (types and doc.type not in types) or id(doc) in chosen:
+                continue
+            if device is None or device in ctx.repo.devices_for(doc):
+                missed.append((index, f"{describe(doc)} {note}"))
+    notes += [note for _, note in sorted(missed)]
     if device is not None:
         for exclusion in ctx.repo.exclusions():
             if exclusion.devices and any(

@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
-from ruamel.yaml import YAML
-
-from qmslint.support.resources import package_file
+from qmslint.support.resources import load_shipped_yaml
 
 FRAMEWORKS = ("iso13485", "iso9001", "iso14971", "mdr", "cfr")
 
@@ -51,8 +49,9 @@ class ClauseId:
     def __str__(self) -> str:
         return f"{self.framework}:{self.locator}"
 
-    @property
+    @cached_property
     def segments(self) -> tuple[str, ...]:
+        """The locator's segments (worked out once: coverage asks for them constantly)."""
         return tuple(self.locator.split("."))
 
     def is_ancestor_of(self, other: ClauseId) -> bool:
@@ -132,6 +131,19 @@ _MAX_RANGE = 60
 
 
 def expand(text: str, default_framework: str | None = None) -> list[ClauseId]:
+    """Every clause one written reference names (`_expand`), cached for text: the same few
+    clauses are cited by thousands of documents, and parsed again for `--fix`'s spellings."""
+    if isinstance(text, str):
+        return list(_expand_text(text, default_framework))
+    return _expand(text, default_framework)
+
+
+@lru_cache(maxsize=16384)
+def _expand_text(text: str, default_framework: str | None) -> tuple[ClauseId, ...]:
+    return tuple(_expand(text, default_framework))
+
+
+def _expand(text: str, default_framework: str | None = None) -> list[ClauseId]:
     """Every clause one written reference names: lists and ranges give one id per clause.
 
     `Sec. 4.1.6 and 6.3` → 4.1.6, 6.3; `Art. 87 - 92` → art87 … art92; `8.2.1 / 8.2.2`;
@@ -406,12 +418,9 @@ def _harmonised(framework: str, entries: Any) -> tuple[Harmonised, ...]:
 
 @lru_cache(maxsize=1)
 def shipped() -> Catalogues:
-    yaml = YAML(typ="safe")
     catalogues = {}
     for framework in FRAMEWORKS:
-        data = yaml.load(
-            package_file("clauses", "catalogues", f"{framework}.yaml").read_text("utf-8")
-        )
+        data = load_shipped_yaml("clauses", "catalogues", f"{framework}.yaml")
         catalogues[framework] = Catalogue(
             framework=data["framework"],
             title=str(data.get("title", framework)),

@@ -7,6 +7,7 @@ this one output.
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Protocol
 
 from qmslint.report import Presentation, Report
@@ -19,24 +20,44 @@ class Formatter(Protocol):
     def render(self, report: Report, presentation: Presentation) -> str: ...
 
 
-def builtin_formatters() -> list[Formatter]:
-    from qmslint.formatters.github import GithubFormatter
-    from qmslint.formatters.gitlab import GitlabFormatter
-    from qmslint.formatters.html import HtmlFormatter
-    from qmslint.formatters.json_format import JsonFormatter
-    from qmslint.formatters.junit import JunitFormatter
-    from qmslint.formatters.markdown import MarkdownFormatter
-    from qmslint.formatters.sarif import SarifAuditFormatter, SarifFormatter
-    from qmslint.formatters.text import TextFormatter
+class LazyFormatter:
+    """A built-in formatter whose module is imported when it is first used: a run imports the
+    formatters it prints with, not all nine (HTML and SARIF are the heaviest)."""
 
-    return [
-        TextFormatter(),
-        JsonFormatter(),
-        SarifFormatter(),
-        SarifAuditFormatter(),
-        JunitFormatter(),
-        GithubFormatter(),
-        GitlabFormatter(),
-        MarkdownFormatter(),
-        HtmlFormatter(),
-    ]
+    def __init__(self, name: str, module: str, cls: str) -> None:
+        self.name = name
+        self._where = (module, cls)
+        self._formatter: Formatter | None = None
+
+    @property
+    def formatter(self) -> Formatter:
+        if self._formatter is None:
+            module, cls = self._where
+            self._formatter = getattr(import_module(f"qmslint.formatters.{module}"), cls)()
+        return self._formatter
+
+    @property
+    def description(self) -> str:
+        return self.formatter.description
+
+    def render(self, report: Report, presentation: Presentation | None = None) -> str:
+        if presentation is None:
+            return self.formatter.render(report)  # the formatter's own default (plain)
+        return self.formatter.render(report, presentation)
+
+
+BUILTIN = (  # name, module, class
+    ("text", "text", "TextFormatter"),
+    ("json", "json_format", "JsonFormatter"),
+    ("sarif", "sarif", "SarifFormatter"),
+    ("sarif-audit", "sarif", "SarifAuditFormatter"),
+    ("junit", "junit", "JunitFormatter"),
+    ("github", "github", "GithubFormatter"),
+    ("gitlab", "gitlab", "GitlabFormatter"),
+    ("markdown", "markdown", "MarkdownFormatter"),
+    ("html", "html", "HtmlFormatter"),
+)
+
+
+def builtin_formatters() -> list[Formatter]:
+    return [LazyFormatter(*entry) for entry in BUILTIN]

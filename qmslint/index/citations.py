@@ -10,7 +10,7 @@ from qmslint.clauses import coverage
 from qmslint.model import Claim, Document, Position
 
 
-@dataclass
+@dataclass(slots=True)
 class Citation:
     """One clause a document cites, where it is written, and whether it parsed and is known.
 

@@ -9,8 +9,9 @@ few settings it needs (`IndexSettings`), not the whole configuration.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,15 @@ class Repository:
         return None
 
     def exclusions(self) -> Iterable[Exclusion]:
+        """The exclusions of the quality manuals in force, in document order."""
+        return iter(self._exclusions)
+
+    @cached_property
+    def _exclusions(self) -> tuple[Exclusion, ...]:
+        """Read once: every existence rule and every clause it needs asks for them."""
+        return tuple(self._read_exclusions())
+
+    def _read_exclusions(self) -> Iterator[Exclusion]:
         for document in self.documents:
             if document.type != "manual" or not self.in_force(document):
                 continue
@@ -109,6 +119,30 @@ class Repository:
             return list(self.devices)
         return [device for device in self.devices if device.id in named]
 
+    def near_citations(
+        self, clauses: Iterable[clause_ids.ClauseId]
+    ) -> dict[tuple[clause_ids.ClauseId, ...], list[int]]:
+        """The documents that cite a clause of the same framework and top-level clause as one of
+        `clauses` (`iso13485:7.5.1` for `iso13485:7.3`), the only ones a near miss (a heading, a
+        sub-clause, another paragraph) can name: grouped by all that they cite (the clause ids
+        in citation order), each group as indices into `documents`, in order."""
+        groups: dict[tuple[clause_ids.ClauseId, ...], set[int]] = defaultdict(set)
+        for family in {_family(clause) for clause in clauses}:
+            for cited, indices in self._families.get(family, {}).items():
+                groups[cited].update(indices)
+        return {cited: sorted(indices) for cited, indices in groups.items()}
+
+    @cached_property
+    def _families(self) -> dict[tuple[str, str], dict[tuple[clause_ids.ClauseId, ...], list[int]]]:
+        """Each document (its index) by the families of the clauses it cites, then by all that
+        it cites."""
+        families: dict[tuple[str, str], dict] = defaultdict(lambda: defaultdict(list))
+        for index, document in enumerate(self.documents):
+            cited = tuple(c.clause for c in self.citations.get(document.path, ()) if c.clause)
+            for family in dict.fromkeys(_family(clause) for clause in cited):
+                families[family][cited].append(index)
+        return families
+
     def document_at(self, path: str | None) -> Document | None:
         """The document read from `path` (a device's declaration, say), if it is one."""
         return next((d for d in self.documents if d.path == path), None)
@@ -119,6 +153,11 @@ class Repository:
         for device in self.devices:
             found.update(str(m) for m in device.fact("markets") or ())
         return found
+
+
+def _family(clause: clause_ids.ClauseId) -> tuple[str, str]:
+    """The framework and top-level segment: clauses related by hierarchy share it."""
+    return clause.framework, clause.locator.split(".", 1)[0]
 
 
 def build(

@@ -29,11 +29,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from qmslint.model import Position
+
+if TYPE_CHECKING:  # markdown-it is imported only when a head needs it (not for plain heads)
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 MAX_HEAD_LINES = 60
 MAX_LINE_CHARS = 2000
@@ -144,6 +146,8 @@ class Head:
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
     """The one parser: CommonMark with GFM tables."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable("table")
 
 
@@ -186,8 +190,10 @@ def read_head(
         head.stopped_by = limit_reason
         return head
     chunk = lines[start:stop]
-    tokens = markdown().parse("\n".join(chunk))
     head.stopped_by = limit_reason
+    if plain_head(chunk, start, words, head):
+        return head
+    tokens = markdown().parse("\n".join(chunk))
     in_section = False
     for block in top_level_blocks(tokens):
         first = block[0]
@@ -218,6 +224,82 @@ def read_head(
         if first.map:
             head.end_line = start + first.map[1]
     return head
+
+
+# ----------------------------------------------------------------------------- the pre-scan
+
+# Characters a heading may hold for the pre-scan to read it as markdown-it would: none of them
+# starts inline markup (emphasis, code, links, images, HTML, entities, escapes, closing `#`s).
+# `\w` is `str.isalnum()` and `_`: this finds any other character, and `_` (emphasis).
+_NOT_PLAIN_HEADING = re.compile(r"[^\w \-.,:;/()'+%?\"=]|_")
+
+
+def plain_head(chunk: list[str], start: int, words: frozenset[str], head: Head) -> bool:
+    """Fill `head` without markdown-it when the head is only plain headings and prose.
+
+    Most bodies open with `# Title` followed by a second heading or by prose: such a head holds
+    no table and no label line, and markdown-it (most of the time of reading) would only confirm
+    it. This linear scan reads that shape, exactly as `read_head` would from the tokens, and
+    returns False, leaving `head` untouched, at anything else (a table, a label line, a list, a
+    quote, HTML, code, a setext underline, a metadata section, a tab …).
+    """
+    title: Heading | None = None
+    end_line = 0
+    index, count = 0, len(chunk)
+    while True:
+        while index < count and not chunk[index].strip(" "):
+            index += 1
+        if index == count:
+            stopped_by = head.stopped_by
+            break
+        line = chunk[index]
+        if "\t" in line or "\x00" in line:
+            return False
+        heading = _plain_heading(line, start + index + 1)
+        if heading is not None:
+            if title is None:
+                title, end_line = heading, start + index + 1
+                index += 1
+                continue
+            if heading.text.strip(" :").lower() in METADATA_SECTIONS:
+                return False
+            stopped_by = "heading"
+            break
+        if _plain_paragraph(chunk, index, words):
+            stopped_by = "block"
+            break
+        return False
+    head.title, head.end_line, head.stopped_by = title, end_line, stopped_by
+    return True
+
+
+def _plain_heading(line: str, line_no: int) -> Heading | None:
+    """`# Plain title` (no leading space, no inline markup) as markdown-it reads it, else None."""
+    level = len(line) - len(line.lstrip("#"))
+    if not 1 <= level <= 6 or line[level : level + 1] != " ":
+        return None
+    content = line[level:].strip(" ")
+    if not content or _NOT_PLAIN_HEADING.search(content):
+        return None
+    return Heading(" ".join(content.split()), level, Position(line_no, line.find(content) + 1))
+
+
+def _plain_paragraph(chunk: list[str], index: int, words: frozenset[str]) -> bool:
+    """Whether the block at `index` is a paragraph that is not label lines.
+
+    Its first line starts with a letter (so it opens a paragraph: no list, quote, HTML, code or
+    table, which needs a `|`) and is no label line; no line down to the blank line that ends it
+    may turn it into a setext heading (`===` or `---` under it).
+    """
+    line = chunk[index]
+    if not line[:1].isalpha() or "|" in line or parse_label_line(line, words) is not None:
+        return False
+    for following in chunk[index + 1 :]:
+        if not following.strip(" "):
+            break
+        if following.lstrip(" ").startswith(("=", "-")) or "\t" in following:
+            return False
+    return True
 
 
 def top_level_blocks(tokens: Sequence[Token]) -> list[list[Token]]:

@@ -3,9 +3,9 @@
 Front matter is nearly always flat: `key: value`, `key: [a, b]`, or a key followed by `- item`
 lines. For that subset this module reads the text in one pass, with the same values and positions
 as the full YAML path. Anything outside the subset (nesting, anchors, multi-line scalars, escapes,
-tabs …) raises `NotSimple` and the text goes to ruamel.yaml, so the subset never has to be right
-about anything hard. libyaml cannot take this path's place: it follows YAML 1.1, which rejects
-`[iso13485:4.2.4]`, the way clause lists are usually written.
+tabs …) raises `NotSimple` and the text goes to `yamlsafe`'s composers (libyaml, else ruamel.yaml),
+so the subset never has to be right about anything hard. libyaml does not take this path's place:
+composing nodes and walking them measured slower than this one pass over the usual front matter.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ def load(text: str, line_offset: int, scalar: Any) -> tuple[dict, dict]:
         if not line.strip():
             continue
         line_no = index + 1 + line_offset
-        item = _ITEM_LINE.match(line)
-        if item and open_list is not None:
+        item = _ITEM_LINE.match(line) if open_list is not None and "-" in line else None
+        if item:
             indent = len(item.group(1))
             if list_indent is None:
                 list_indent = indent

@@ -381,9 +381,21 @@ class Spellings:
             own,
         )
 
+    def __post_init__(self) -> None:
+        # keys as written -> canonical: an attribute, not a field, so that settings compare
+        # and describe themselves as before
+        object.__setattr__(self, "_found", {})
+
     def canonical(self, key: str) -> str | None:
-        """The canonical field a key or label names, or None."""
-        return self.keys.get(normalise_key(key))
+        """The canonical field a key or label names, or None (asked some sixty times a
+        document, for the same few keys)."""
+        found: dict[str, str | None] = self._found  # type: ignore[attr-defined]
+        if key in found:
+            return found[key]
+        canonical = self.keys.get(normalise_key(key))
+        if len(found) < 65536:
+            found[key] = canonical
+        return canonical
 
     def converter(self, canonical: str) -> Callable[[Any], Any]:
         if canonical == "type":

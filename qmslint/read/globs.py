@@ -15,6 +15,12 @@ from qmslint.support import patterns
 
 @lru_cache(maxsize=512)
 def compile_glob(pattern: str):  # -> an RE2 pattern with .match/.fullmatch
+    """The compiled `glob_expression` (case ignored)."""
+    return patterns.compile_pattern(glob_expression(pattern), ignore_case=True)
+
+
+@lru_cache(maxsize=512)
+def glob_expression(pattern: str) -> str:
     """`**/x/**`, `*.md`, `docs/*.md`: `*` stays inside one folder, `**` crosses folders.
 
     A pattern without a slash matches the file name in any folder, as in .gitignore. Matching
@@ -46,9 +52,32 @@ def compile_glob(pattern: str):  # -> an RE2 pattern with .match/.fullmatch
             i += 1
     body = "".join(out)
     prefix = "" if anchored else "(?:.*/)?"
-    return patterns.compile_pattern(f"^{prefix}{body}$", ignore_case=True)  # `Templates/`, `.MD`
+    return f"^{prefix}{body}$"
 
 
 def matches_any(path: str, globs: Iterable[str]) -> bool:
     text = patterns.safe_text(path)
-    return any(compile_glob(glob).match(text) for glob in globs)
+    return _compile_any(tuple(globs)).match(text) is not None
+
+
+class _Each:
+    """The globs one by one, where RE2 will not take them as one expression."""
+
+    def __init__(self, globs: tuple[str, ...]) -> None:
+        self.compiled = [compile_glob(glob) for glob in globs]
+
+    def match(self, text: str) -> object | None:
+        return next((found for c in self.compiled if (found := c.match(text))), None)
+
+
+@lru_cache(maxsize=64)
+def _compile_any(globs: tuple[str, ...]):  # -> an RE2 pattern, or _Each
+    """The globs as one alternation: one match per path instead of one per glob."""
+    if not globs:
+        return _Each(())
+    try:
+        return patterns.compile_pattern(
+            "|".join(f"(?:{glob_expression(glob)})" for glob in globs), ignore_case=True
+        )
+    except patterns.PatternError:  # too large for RE2's memory bound: one at a time
+        return _Each(globs)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qmslint.model import START, Position
 from qmslint.support.patterns import compile_pattern, safe_text
@@ -126,8 +127,12 @@ def check_pattern(pattern: str) -> object:
     return compile_pattern(f"(?:{pattern})")
 
 
+@lru_cache(maxsize=4096)
 def id_at_start(text: str, pattern: str = DEFAULT_ID_PATTERN) -> tuple[str, int] | None:
-    """The id `text` starts with and where it ends, or None (`SOP-001x` starts with no id)."""
+    """The id `text` starts with and where it ends, or None (`SOP-001x` starts with no id).
+
+    Cached: the first heading is asked for its id and then for its title.
+    """
     text = safe_text(text[:MAX_NAME_CHARS])  # a file name git gave as bytes may hold surrogates
     match = check_pattern(pattern).match(text)
     if not match or not match.group(0):

@@ -25,6 +25,7 @@ Linear: values are scanned with `str` methods only, on at most `MAX_VALUE_CHARS`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_VALUE_CHARS = 500
 _TBD = frozenset(
@@ -106,8 +107,13 @@ def is_not_applicable(value: str) -> bool:
     return " ".join(value.strip().strip("*_`").split()).lower() in _NOT_APPLICABLE
 
 
+@lru_cache(maxsize=65536)
 def find_placeholder(value: str | None) -> Placeholder | None:
-    """The placeholder `value` is (or holds, for template code), or None for a real value."""
+    """The placeholder `value` is (or holds, for template code), or None for a real value.
+
+    Cached: owners, approvers, statuses and roles repeat across thousands of documents, and a
+    Placeholder cannot be changed.
+    """
     if value is None:
         return Placeholder("empty", "", 0)
     for opener, closer in _TEMPLATE_CODE:

@@ -788,7 +788,7 @@ def reference_sections(lines: Sequence[str], after: int = 0) -> list[tuple[int, 
             continue
         if fence:
             continue
-        level, title = _atx(line)
+        level, title = _atx(line) if stripped.startswith("#") else (0, "")
         if open_section is not None:
             first, open_level = open_section
             if (level and level <= open_level) or index + 1 - first >= MAX_SECTION_LINES:

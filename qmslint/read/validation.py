@@ -6,15 +6,16 @@ import datetime as dt
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from qmslint.errors import UserError
 from qmslint.model import Position
 from qmslint.read import yamlsafe
 from qmslint.support import safe_open
 from qmslint.support.resources import schema_path
+
+if TYPE_CHECKING:  # jsonschema is imported by the first validation, not by every run's start
+    import jsonschema
 
 
 @cache
@@ -25,6 +26,8 @@ def load_schema(name: str) -> dict[str, Any]:
 @cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
     """A validator for `file.json` or for a definition inside it, `file.json#name`."""
+    import jsonschema
+
     file_name, _, definition = name.partition("#")
     root = load_schema(file_name)
     schema = root
@@ -38,6 +41,8 @@ def _validator(name: str) -> jsonschema.protocols.Validator:
 
 def validator_for_schema(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
     """A validator for a schema given as data (a check function's options)."""
+    import jsonschema
+
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     return cls(schema)
 

@@ -1,34 +1,32 @@
 """Safe YAML loading that keeps the line and column of every value.
 
-ruamel.yaml composes the node graph (with the C parser when ruamel.yaml.clib is installed, which is
-faster than PyYAML's C loader); this module turns nodes into plain Python values itself. That way
-no arbitrary object is ever constructed, duplicate keys and alias bombs are caught with their
-position, and the position of every mapping value and list item is kept.
+The node graph is composed by libyaml through PyYAML's C loader when it is installed (the fastest
+composer there is; its nodes carry line and column marks), and by ruamel.yaml's pure parser
+otherwise, for every text libyaml refuses, and for the line breaks YAML 1.1 has and 1.2 has not.
+Either way this module turns nodes into plain Python values itself, resolving plain scalars by
+YAML 1.2 rules (`yes` stays text), so the two composers give the same values: no arbitrary object
+is ever constructed, duplicate keys and alias bombs are caught with their position, and the
+position of every mapping value and list item is kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from qmslint.model import Position
 from qmslint.read import fastyaml
 
-try:  # the C parser (ruamel.yaml.clib) when installed
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from ruamel.yaml.cyaml import CSafeLoader as _CLoader
+try:  # libyaml, through PyYAML, when installed with it
+    from yaml import CSafeLoader as _CLoader
+    from yaml import YAMLError as _CError
 except ImportError:  # pragma: no cover - depends on the platform's wheels
     _CLoader = None
-_PURE = YAML(typ="safe", pure=True)
+    _CError = Exception
+_YAML_1_1_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")  # libyaml reads these otherwise
 
 MAX_NODES = 20_000  # values repeated through aliases (bounds alias bombs; plain size is free)
 MAX_DEPTH = 64
@@ -74,26 +72,21 @@ def load(text: str, line_offset: int = 0, fast: bool = True) -> Loaded | None:
             pass
         else:
             return Loaded(value, Position(line_offset + 1, 1), positions) if value else None
-    try:
-        node = _compose(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        position = _position(mark, line_offset) if mark else Position(line_offset + 1, 1)
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise YamlProblem("malformed-yaml", f"malformed YAML: {message}", position) from None
-    except YAMLError as exc:
-        raise YamlProblem(
-            "malformed-yaml", f"malformed YAML: {exc}", Position(line_offset + 1, 1)
-        ) from None
-    except RecursionError:
-        raise YamlProblem(
-            "too-complex", "YAML nested too deeply to read", Position(line_offset + 1, 1)
-        ) from None
+    node = _libyaml_graph(text)
+    if node is not _REFUSED:
+        try:
+            return _loaded(node, line_offset, libyaml=True)
+        except _Unplaced:
+            pass
+    return _loaded(_compose_pure(text, line_offset), line_offset)
+
+
+def _loaded(node: Any, line_offset: int, libyaml: bool = False) -> Loaded | None:
     if node is None:
         return None
-    builder = _Builder(line_offset)
+    builder = _Builder(line_offset, libyaml)
     value = builder.build(node, (), 0)
-    return Loaded(value, _position(node.start_mark, line_offset), builder.positions)
+    return Loaded(value, builder.at(node), builder.positions)
 
 
 @lru_cache(maxsize=65536)
@@ -108,39 +101,80 @@ def _convert_plain(text: str, quoted: bool) -> Any:
     return _convert(_resolve_plain(text), text)
 
 
-def _compose(text: str) -> Node | None:
-    """The node graph, from the C parser when it can, else from ruamel's YAML 1.2 parser.
+_REFUSED = object()  # what `_libyaml_graph` returns for a text libyaml does not read
 
-    libyaml follows YAML 1.1, which rejects `[iso13485:4.2.4]` (a ':' inside a flow list) that
-    YAML 1.2 allows; such text, and every real error, is composed again by the pure parser.
-    """
-    if _CLoader is not None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            loader = _CLoader(text)
-            try:
-                return loader.get_single_node()
-            except YAMLError:
-                pass
-            finally:
-                loader.dispose()
-    return _PURE.compose(text)
+
+def _libyaml_graph(text: str) -> Any:
+    """The node graph from libyaml, or _REFUSED: without PyYAML's C loader, for the line breaks
+    YAML 1.1 has and 1.2 has not, and for every text libyaml refuses (it follows YAML 1.1, and
+    stops nesting at 1000 levels), which ruamel's YAML 1.2 parser then composes, so that errors
+    and their positions are always ruamel's."""
+    if _CLoader is None or any(mark in text for mark in _YAML_1_1_BREAKS):
+        return _REFUSED
+    loader = _CLoader(text)
+    try:
+        return loader.get_single_node()
+    except _CError:
+        return _REFUSED
+    finally:
+        loader.dispose()
+
+
+def _compose_pure(text: str, line_offset: int) -> Any:
+    """The node graph from ruamel.yaml's pure parser (imported only when a text needs it)."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return _pure_parser().compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        position = _position(mark, line_offset) if mark else Position(line_offset + 1, 1)
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise YamlProblem("malformed-yaml", f"malformed YAML: {message}", position) from None
+    except YAMLError as exc:
+        raise YamlProblem(
+            "malformed-yaml", f"malformed YAML: {exc}", Position(line_offset + 1, 1)
+        ) from None
+    except RecursionError:
+        raise YamlProblem(
+            "too-complex", "YAML nested too deeply to read", Position(line_offset + 1, 1)
+        ) from None
+
+
+@lru_cache(maxsize=1)
+def _pure_parser() -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True)
 
 
 def _position(mark: Any, line_offset: int) -> Position:
     return Position(mark.line + 1 + line_offset, mark.column + 1)
 
 
+class _Unplaced(Exception):
+    """libyaml marks an empty plain value (`key:`) where its `:` ends, ruamel where the next
+    token starts: such a graph is composed again by ruamel, so that positions never depend on
+    the composer."""
+
+
 class _Builder:
     """Turns a node graph into plain values, counting nodes so aliases cannot explode."""
 
-    def __init__(self, line_offset: int) -> None:
+    def __init__(self, line_offset: int, libyaml: bool = False) -> None:
         self.line_offset = line_offset
+        self.libyaml = libyaml
         self.positions: dict[tuple, Position] = {}
         self.count = 0  # nodes built again through an alias: a plain document has none
         self.seen: set[int] = set()
 
-    def build(self, node: Node, path: tuple, depth: int) -> Any:
+    def at(self, node: Any) -> Position:
+        """Where `node` starts; raises _Unplaced for libyaml's empty plain values."""
+        if self.libyaml and node.id == "scalar" and not node.style and not node.value:
+            raise _Unplaced
+        return _position(node.start_mark, self.line_offset)
+
+    def build(self, node: Any, path: tuple, depth: int) -> Any:
         if id(node) in self.seen:
             self.count += 1
         else:
@@ -149,22 +183,22 @@ class _Builder:
             raise YamlProblem(
                 "too-complex",
                 f"YAML expands to more than {MAX_NODES} values (an alias bomb?)",
-                _position(node.start_mark, self.line_offset),
+                self.at(node),
             )
         if depth > MAX_DEPTH:
             raise YamlProblem(
                 "too-complex",
                 f"YAML nested deeper than {MAX_DEPTH} levels",
-                _position(node.start_mark, self.line_offset),
+                self.at(node),
             )
-        self.positions[path] = _position(node.start_mark, self.line_offset)
-        if isinstance(node, MappingNode):
+        self.positions[path] = self.at(node)
+        if node.id == "mapping":
             return self._mapping(node, path, depth)
-        if isinstance(node, SequenceNode):
+        if node.id == "sequence":
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         return _scalar(node)
 
-    def _mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
+    def _mapping(self, node: Any, path: tuple, depth: int) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
             if _tag(key_node) == "tag:yaml.org,2002:merge":
@@ -174,8 +208,8 @@ class _Builder:
                         for k, v in item.items():
                             result.setdefault(k, v)
                 continue
-            key = _scalar(key_node) if isinstance(key_node, ScalarNode) else None
-            key_position = _position(key_node.start_mark, self.line_offset)
+            key = _scalar(key_node) if key_node.id == "scalar" else None
+            key_position = self.at(key_node)
             if key is None or isinstance(key, (list, dict)):
                 raise YamlProblem(
                     "malformed-yaml", "a mapping key must be a plain value", key_position
@@ -193,7 +227,7 @@ class _Builder:
         return result
 
 
-def _tag(node: Node) -> str:
+def _tag(node: Any) -> str:
     tag = node.tag
     return getattr(tag, "value", None) or str(tag)
 
@@ -222,7 +256,7 @@ def _resolve_plain(text: str) -> str:
     return "str"
 
 
-def _scalar(node: ScalarNode) -> Any:
+def _scalar(node: Any) -> Any:
     tag = _tag(node)
     text = node.value
     if not tag.startswith("tag:yaml.org,2002:"):

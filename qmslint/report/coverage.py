@@ -33,7 +33,7 @@ from qmslint.clauses import coverage
 from qmslint.index.repository import Exclusion, Repository
 from qmslint.model import Document, Finding, Severity
 from qmslint.packs.rules import Rule, RuleSet
-from qmslint.support.resources import package_file
+from qmslint.support.resources import load_shipped_yaml
 
 NOT_APPLICABLE = "not applicable"
 STATES = (COVERED, PARTLY, EXCLUDED, NOT_IN_FORCE, MISSING)
@@ -285,9 +285,7 @@ def state_counts(rows: Iterable[CoverageRow]) -> dict[str, int]:
 @lru_cache(maxsize=1)
 def gap_data() -> dict[str, Any]:
     """The comparison data shipped with qmslint (`qmslint/report/gap.yaml`)."""
-    from ruamel.yaml import YAML
-
-    return YAML(typ="safe").load(package_file("report", "gap.yaml").read_text("utf-8"))
+    return load_shipped_yaml("report", "gap.yaml")
 
 
 @dataclass

@@ -7,6 +7,7 @@ authors find them; the wheel build copies them to `qmslint/_data/`. Both places 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the qmslint package
 
@@ -28,3 +29,20 @@ def package_file(*parts: str) -> Path:
 
 def schema_path(name: str) -> Path:
     return data_dir("schemas") / name
+
+
+def load_shipped_yaml(*parts: str) -> Any:
+    """A YAML data file shipped inside the package (the clause catalogues, the gap data).
+
+    Read by libyaml through PyYAML when it is installed, else by ruamel.yaml: these files are
+    ours, and a test holds that both read every one of them alike (user YAML goes through
+    `qmslint.read.yamlsafe`, which keeps positions).
+    """
+    text = package_file(*parts).read_text("utf-8")
+    try:
+        from yaml import CSafeLoader, load
+    except ImportError:  # pragma: no cover - PyYAML without libyaml
+        from ruamel.yaml import YAML
+
+        return YAML(typ="safe").load(text)
+    return load(text, Loader=CSafeLoader)

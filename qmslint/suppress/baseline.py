@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from qmslint.config import Config
 from qmslint.errors import UserError
 from qmslint.model import Finding, Position
@@ -150,6 +148,8 @@ def render(findings: Iterable[Finding], today: dt.date, profiles: Sequence[str])
         "profiles": list(profiles),
         "findings": entries,
     }
+    from ruamel.yaml import YAML  # only when a baseline is written
+
     yaml = YAML()
     yaml.default_flow_style = False
     yaml.width = 4096
