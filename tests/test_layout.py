@@ -27,9 +27,9 @@ STAGES = [
     ("formatters",),
     ("plugins", "hookspecs"),
     ("session",),
-    ("engine", "rulesdoc"),
+    ("engine", "rulesdoc", "snapshot"),
     ("verbs",),
-    ("cli", "testing", "__main__"),
+    ("cli", "testing", "__main__", "entry"),
 ]
 RANK = {name: rank for rank, names in enumerate(STAGES) for name in names}
 
