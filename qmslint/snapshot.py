@@ -70,6 +70,7 @@ def run_key(argv: Sequence[str]) -> str:
         sys.version,
         sys.executable,
         list(sys.path),
+        [name.removeprefix(_PACKAGE) for name in code_files()],
     ]
     text = json.dumps(material, ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
@@ -179,25 +180,34 @@ def _walk(folder: str, prefix: str, found: list[str]) -> None:
                 found.append(prefix + entry.name)
 
 
-def code_paths() -> list[str]:
-    """qmslint's own files and folders (without byte code), its shipped rules and schemas, and
-    the folders of sys.path, whose times change when a distribution is installed or removed."""
-    from qmslint.support.resources import data_dir
+def code_files() -> list[str]:
+    """qmslint's own files (without byte code), its shipped rules and schemas; which files
+    there are is part of the run's key, what each holds is an input of its snapshot."""
+    from qmslint.support.resources import data_folder
 
     tops = [_PACKAGE]
     for name in ("rules", "schemas"):
         try:
-            tops.append(str(data_dir(name)))
+            tops.append(data_folder(name))
         except FileNotFoundError:
             continue
     found: list[str] = []
     for top in tops:
         for folder, dirs, files in os.walk(top):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            found.append(folder)
             found += [os.path.join(folder, name) for name in sorted(files)]
-    found += [os.path.abspath(entry) for entry in sys.path if entry and os.path.isdir(entry)]
     return found
+
+
+def distribution_folders() -> list[str]:
+    """The folders of sys.path, whose times change when a distribution (a plugin) is installed
+    or removed; not the working folder `python -m` puts first (its files are the listing's)."""
+    here = os.getcwd()
+    return [
+        os.path.abspath(entry)
+        for entry in sys.path
+        if entry and os.path.isdir(entry) and os.path.abspath(entry) != here
+    ]
 
 
 def config_probes(start: Path, root: Path, source: Path | None) -> list[str]:
@@ -248,7 +258,8 @@ class Recording:
         names, self.git = listing or ([], False)
         base = self.root
         self.files = [[rel, *entry_of(os.path.join(base, rel), self.started)[1:]] for rel in names]
-        probes = [*config_probes(start.resolve(), root.resolve(), source), *code_paths()]
+        probes = [*config_probes(start.resolve(), root.resolve(), source), *code_files()]
+        probes += distribution_folders()
         if source is not None:
             probes.append(str(source.resolve()))
         self.extra = [entry_of(path, self.started) for path in probes]

@@ -8,6 +8,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from qmslint import cli, engine
-from qmslint.testing import Qms, Result
+from qmslint.testing import Qms, Result, write_distribution
 
 
 @pytest.fixture
@@ -216,3 +217,47 @@ def test_python_m_qmslint_replays_byte_for_byte(qms: Qms, own_cache: Path) -> No
     path.write_text(path.read_text().replace("owner: QA", "owner: RA"))
     changed = run()
     assert changed.stdout == run("--no-cache").stdout == run().stdout
+
+
+def test_a_plugin_installed_since_is_seen_and_never_replayed(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, tmp_path_factory
+) -> None:
+    site = tmp_path_factory.mktemp("site")
+    monkeypatch.syspath_prepend(str(site))
+    _repo(qms)
+    command_line(qms, monkeypatch)
+    (site / "qmslint_extra.py").write_text("")  # a plugin that contributes nothing
+    write_distribution(site, "qmslint-extra", "1.0", {"qmslint": {"extra": "qmslint_extra"}})
+    monkeypatch.delitem(sys.modules, "qmslint_extra", raising=False)
+    with_plugin = command_line(qms, monkeypatch)
+    assert len(counted) == 2 and '"name": "extra"' in with_plugin.stdout
+    command_line(qms, monkeypatch)
+    assert len(counted) == 3  # a run with a plugin is not recorded
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_in_a_git_checkout_a_new_commit_runs_afresh(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    _repo(qms)
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=qms.root,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "one")
+    first = command_line(qms, monkeypatch, "--format", "html")
+    assert command_line(qms, monkeypatch, "--format", "html").stdout == first.stdout
+    assert len(counted) == 1
+    git("commit", "-q", "--allow-empty", "-m", "two")
+    second = command_line(qms, monkeypatch, "--format", "html")
+    assert len(counted) == 2 and second.stdout != first.stdout  # the commit is in the report
+    (qms.root / "notes.md").write_text("untracked, yet listed by git ls-files --others\n")
+    command_line(qms, monkeypatch, "--format", "html")
+    assert len(counted) == 3

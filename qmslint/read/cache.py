@@ -9,9 +9,10 @@ served again while the file is unchanged:
   repository: one folder per repository and reading key, holding `SHARDS` JSON files; a
   document goes to the shard its path hashes to, so a run that changes one file rewrites one
   small file, and a warm run opens `SHARDS` files, not one per document;
-- an entry is `[size, mtime_ns, inode, sha256 of the bytes, the Document as JSON values]`
+- an entry is `[size, changed_ns, inode, sha256 of the bytes, the Document as JSON values]`
   (read/codec.py: data only, rebuilt from an allowlist of dataclasses). A file whose size,
-  modification time and inode are the entry's is not read at all; otherwise its bytes are hashed,
+  change time (the later of its modification and inode change times) and inode are the entry's
+  is not read at all; otherwise its bytes are hashed,
   and an equal hash still serves the entry (a checkout that only touched the file). A file
   modified within `RACY_NS` of the moment its shard was written is always hashed (git's "racy"
   rule), since a second write in the same clock tick keeps the stat;
@@ -122,6 +123,12 @@ def clear() -> int:
     return removed
 
 
+def changed_ns(info: os.stat_result) -> int:
+    """When the file last changed: its modification time, or the inode's change time when that
+    is later (a tool that restores the modification time, `cp -p`, cannot restore this one)."""
+    return max(info.st_mtime_ns, info.st_ctime_ns)
+
+
 def _shard_of(rel: str) -> int:
     return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
 
@@ -145,6 +152,7 @@ class Store:
         self.shards: dict[int, dict[str, list]] = {}
         self.written: dict[int, int] = {}
         self.dirty: set[int] = set()
+        self.decoded: dict[str, Document] = {}  # served entries, whose JSON is let go (memory)
 
     def _note(self, text: str) -> None:
         if not any(note.startswith("cache:") for note in self.notes):
@@ -188,14 +196,17 @@ class Store:
             entries = self.shards.get(number, {})
             if keep is not None:
                 entries = {rel: e for rel, e in entries.items() if rel in keep}
-            stored = {
-                "format": FORMAT,
-                "kind": KIND,
-                "key": self.key,
-                "written": now,
-                "entries": entries,
-            }
             try:
+                for rel, entry in entries.items():
+                    if entry[4] is None:  # served and let go: written again from its Document
+                        entry[4] = codec.encode(self.decoded[rel])
+                stored = {
+                    "format": FORMAT,
+                    "kind": KIND,
+                    "key": self.key,
+                    "written": now,
+                    "entries": entries,
+                }
                 text = json.dumps(stored, ensure_ascii=True, separators=(",", ":"))
                 data = text.encode("ascii")
                 files.write_atomically(self.folder / f"{number:02x}.json", data)
@@ -245,7 +256,7 @@ def read_documents_cached(
         except OSError:
             result[index] = read_document(root, candidate, readers, settings, paths)
             continue
-        stat = (info.st_size, info.st_mtime_ns, info.st_ino)
+        stat = (info.st_size, changed_ns(info), info.st_ino)
         if store is None:
             misses.append((index, candidate, None))
             continue
@@ -270,7 +281,8 @@ def read_documents_cached(
                 store.dirty.add(number)
         if trusted:
             try:
-                result[index] = codec.decode_document(entry[4])
+                result[index] = store.decoded[rel] = codec.decode_document(entry[4])
+                entry[4] = None  # the Document holds it now: not both in memory at once
                 digests[rel] = entry[3]
                 continue
             except Exception:
@@ -450,7 +462,7 @@ def reads_the_same(
                 return None
             if json.loads(json.dumps(encoded)) != entry[4]:
                 return None
-        store.shard(number)[rel] = [info.st_size, info.st_mtime_ns, info.st_ino, digest, entry[4]]
+        store.shard(number)[rel] = [info.st_size, changed_ns(info), info.st_ino, digest, entry[4]]
         store.dirty.add(number)
         now[rel] = digest
     store.save()
