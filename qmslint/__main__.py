@@ -1,3 +1,3 @@
-from qmslint.cli import main
+from qmslint.entry import main
 
 raise SystemExit(main())

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qmslint import __version__
+from qmslint import __version__, snapshot
 from qmslint import clauses as clause_ids
-from qmslint.engine import RunOptions, exit_code, run
+from qmslint.engine import RunOptions, exit_code, read_elsewhere, run
 from qmslint.errors import UserError
 from qmslint.formatters import Formatter
 from qmslint.packs.rules import did_you_mean
@@ -245,7 +245,13 @@ def _common(parser: argparse.ArgumentParser, profiles: bool = True) -> None:
         )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, attempt: snapshot.Attempt | None = None) -> int:
+    """The command line (`argv` None: the process's own, whose snapshot may replay it; see
+    snapshot.py and entry.py, which tries it before importing this module)."""
+    if argv is None and attempt is None:
+        attempt = snapshot.replay(sys.argv[1:])
+        if attempt.code is not None:
+            return attempt.code
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in (*VERBS, "-h", "--help", "--version"):
         first = argv[0]
@@ -269,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
     except SystemExit as exc:  # --help, or a usage error already printed by argparse
         return int(exc.code or 0)
+    args.attempt = attempt
     previous = _on_sigterm(_terminate)
     try:
         code = _version() if args.version else COMMANDS[args.verb](args)
@@ -406,11 +413,13 @@ def _check(args: argparse.Namespace) -> int:
         baseline=args.baseline,
         jobs=args.jobs,
     )
+    recording = _recording(args, session, options, outputs)
     outcome = run(session, options)
     if args.diff:
         return _diff(args, session, outcome)
     if args.fix:
         outcome = _fix(args, session, options, outcome)
+    shown = ""
     for formatter, file in outputs:
         presentation = Presentation(
             color=file is None and formatter.name == "text" and _colour_wanted(),
@@ -420,14 +429,38 @@ def _check(args: argparse.Namespace) -> int:
         text = _render(formatter, outcome.report, presentation)
         if file is None:
             _emit(text)
+            shown = text
         else:
             _write(file, text)
-    for warning in outcome.warnings:
-        print(f"qmslint: warning: {warning}", file=sys.stderr)
-    for error in outcome.errors:
-        print(f"qmslint: error: {error}", file=sys.stderr)
+    for note in args.attempt.notes if args.attempt else ():
+        print(f"qmslint: warning: {note}", file=sys.stderr)
+    said = [f"qmslint: warning: {warning}" for warning in outcome.warnings]
+    said += [f"qmslint: error: {error}" for error in outcome.errors]
+    for line in said:
+        print(line, file=sys.stderr)
     fail_on = args.fail_on or session.config.fail_on
-    return exit_code(outcome, fail_on, args.exit_zero)
+    code = exit_code(outcome, fail_on, args.exit_zero)
+    if recording is not None and snapshot.replayable(outcome.errors, outcome.warnings, code):
+        digests, host = outcome.digests, session.host
+        recording.finish(shown, said, code, digests, host.readers, session.read_settings())
+    return code
+
+
+def _recording(
+    args: argparse.Namespace, session: Session, options: RunOptions, outputs: list
+) -> snapshot.Recording | None:
+    """The snapshot of a command-line `check` whose output can be replayed exactly: every
+    output on standard output, the cache on, only the built-in plugins (snapshot.py)."""
+    if args.attempt is None or args.fix or args.diff or any(file for _, file in outputs):
+        return None
+    host = session.host
+    if not session.cache.enabled or host.problems or not all(p.builtin for p in host.plugins):
+        return None
+    config = session.config
+    recording = snapshot.Recording.start(args.attempt, _start(args), config.root, config.source)
+    if recording is not None:
+        recording.also(read_elsewhere(session, options))
+    return recording
 
 
 def _planned_fixes(args: argparse.Namespace, session: Session, outcome) -> fix.FixResult:

@@ -30,6 +30,7 @@ from qmslint.report import Component, Report
 from qmslint.report import coverage as coverage_report
 from qmslint.report.anchor import repository_anchor
 from qmslint.session import Session
+from qmslint.suppress import baseline
 
 DEFAULT_PROFILES = ("iso13485",)
 
@@ -57,6 +58,7 @@ class Outcome:
     rules: dict[str, Rule]
     errors: list[str] = field(default_factory=list)  # plugin failures: exit 2
     warnings: list[str] = field(default_factory=list)  # said on stderr; the exit code stays
+    digests: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 of what was read
 
     @property
     def baselinable(self) -> list[Finding]:
@@ -98,10 +100,14 @@ def active_rules(
 
 
 def index_repository(
-    session: Session, warnings: list[str] | None = None, jobs: int = 1
+    session: Session,
+    warnings: list[str] | None = None,
+    jobs: int = 1,
+    digests: dict[str, str] | None = None,
 ) -> Repository:
     """Discover, read and index the whole repository (what every verb that reads starts with);
-    what the user should know but is no finding (git cannot list files) goes to `warnings`."""
+    what the user should know but is no finding (git cannot list files) goes to `warnings`,
+    the SHA-256 of each document the cache read or served to `digests` (snapshot.py)."""
     config = session.config
     candidates = discover(config.root, config.include, config.exclude, warnings)
     if not candidates and config.include_given:  # a mistyped `include` passes nothing
@@ -115,7 +121,14 @@ def index_repository(
     readers, settings = session.host.readers, session.read_settings()
     if session.cache.enabled or jobs > 1:  # the document cache (read/cache.py)
         documents = read_documents_cached(
-            config.root, candidates, readers, settings, warnings, jobs, session.cache.enabled
+            config.root,
+            candidates,
+            readers,
+            settings,
+            warnings,
+            jobs,
+            session.cache.enabled,
+            digests,
         )
     else:
         documents = read_documents(config.root, candidates, readers, settings)
@@ -134,7 +147,8 @@ def run(session: Session, options: RunOptions) -> Outcome:
             hint="check --select, --ignore and the config's select/ignore",
         )
     warnings: list[str] = []
-    repo = index_repository(session, warnings, options.jobs)
+    digests: dict[str, str] = {}
+    repo = index_repository(session, warnings, options.jobs, digests)
     settings = CheckSettings(config.review_interval_months, config.id_pattern)
     shared = Shared(repo=repo, today=today, active_rules=rules, settings=settings)
     findings: list[Finding] = []
@@ -204,7 +218,18 @@ def run(session: Session, options: RunOptions) -> Outcome:
         for name in profiles
     ]
     errors += [str(problem) for problem in session.problems]
-    return Outcome(report, repo, rules, errors, warnings)
+    return Outcome(report, repo, rules, errors, warnings, digests)
+
+
+def read_elsewhere(session: Session, options: RunOptions) -> list[Path]:
+    """What a run reads, or looks for, besides the repository's files: the local rule packs and
+    their folders, and the baseline (where the default one would be, when there is none)."""
+    config = session.config
+    found = [config.root / folder for folder in config.packs]
+    found += [pack.path for pack in session.ruleset.packs if pack.origin != loading.BUILTIN]
+    found.append(config.root / baseline.DEFAULT_NAME)
+    found.append(baseline.locate(config, options.baseline))
+    return [path.absolute() for path in found if path is not None]
 
 
 def content_hash(path: Path) -> str:

@@ -27,10 +27,10 @@ STAGES = [
     ("formatters",),
     ("plugins", "hookspecs"),
     ("session",),
-    ("engine", "rulesdoc"),
+    ("engine", "rulesdoc", "snapshot"),
     ("validation",),
     ("verbs",),
-    ("cli", "testing", "__main__"),
+    ("cli", "testing", "__main__", "entry"),
 ]
 RANK = {name: rank for rank, names in enumerate(STAGES) for name in names}
 

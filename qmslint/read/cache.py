@@ -9,9 +9,10 @@ served again while the file is unchanged:
   repository: one folder per repository and reading key, holding `SHARDS` JSON files; a
   document goes to the shard its path hashes to, so a run that changes one file rewrites one
   small file, and a warm run opens `SHARDS` files, not one per document;
-- an entry is `[size, mtime_ns, inode, sha256 of the bytes, the Document as JSON values]`
+- an entry is `[size, changed_ns, inode, sha256 of the bytes, the Document as JSON values]`
   (read/codec.py: data only, rebuilt from an allowlist of dataclasses). A file whose size,
-  modification time and inode are the entry's is not read at all; otherwise its bytes are hashed,
+  change time (the later of its modification and inode change times) and inode are the entry's
+  is not read at all; otherwise its bytes are hashed,
   and an equal hash still serves the entry (a checkout that only touched the file). A file
   modified within `RACY_NS` of the moment its shard was written is always hashed (git's "racy"
   rule), since a second write in the same clock tick keeps the stat;
@@ -38,6 +39,7 @@ import time
 import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from qmslint import __version__
@@ -121,6 +123,12 @@ def clear() -> int:
     return removed
 
 
+def changed_ns(info: os.stat_result) -> int:
+    """When the file last changed: its modification time, or the inode's change time when that
+    is later (a tool that restores the modification time, `cp -p`, cannot restore this one)."""
+    return max(info.st_mtime_ns, info.st_ctime_ns)
+
+
 def _shard_of(rel: str) -> int:
     return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
 
@@ -144,6 +152,7 @@ class Store:
         self.shards: dict[int, dict[str, list]] = {}
         self.written: dict[int, int] = {}
         self.dirty: set[int] = set()
+        self.decoded: dict[str, Document] = {}  # served entries, whose JSON is let go (memory)
 
     def _note(self, text: str) -> None:
         if not any(note.startswith("cache:") for note in self.notes):
@@ -180,18 +189,24 @@ class Store:
         self.shards[number] = entries
         return entries
 
-    def save(self, keep: set[str]) -> None:
+    def save(self, keep: set[str] | None = None) -> None:
+        """Write the changed shards, with only the entries of `keep` (all when None)."""
         now = time.time_ns()
         for number in sorted(self.dirty):
-            entries = {rel: e for rel, e in self.shards.get(number, {}).items() if rel in keep}
-            stored = {
-                "format": FORMAT,
-                "kind": KIND,
-                "key": self.key,
-                "written": now,
-                "entries": entries,
-            }
+            entries = self.shards.get(number, {})
+            if keep is not None:
+                entries = {rel: e for rel, e in entries.items() if rel in keep}
             try:
+                for rel, entry in entries.items():
+                    if entry[4] is None:  # served and let go: written again from its Document
+                        entry[4] = codec.encode(self.decoded[rel])
+                stored = {
+                    "format": FORMAT,
+                    "kind": KIND,
+                    "key": self.key,
+                    "written": now,
+                    "entries": entries,
+                }
                 text = json.dumps(stored, ensure_ascii=True, separators=(",", ":"))
                 data = text.encode("ascii")
                 files.write_atomically(self.folder / f"{number:02x}.json", data)
@@ -216,9 +231,13 @@ def read_documents_cached(
     notes: list[str] | None = None,
     jobs: int = 1,
     use_cache: bool = True,
+    digests: dict[str, str] | None = None,
 ) -> list[Document]:
-    """What `read.document.read_documents` returns, served from the cache where it can be."""
+    """What `read.document.read_documents` returns, served from the cache where it can be;
+    `digests` gets the SHA-256 of the bytes of each document the cache holds (the snapshot of
+    the run names documents by it: see `reads_the_same`)."""
     notes = notes if notes is not None else []
+    digests = digests if digests is not None else {}
     paths = {candidate.path for candidate in candidates}
     chosen = access.documents_among(candidates)
     key = reading_key(readers, settings)
@@ -237,7 +256,7 @@ def read_documents_cached(
         except OSError:
             result[index] = read_document(root, candidate, readers, settings, paths)
             continue
-        stat = (info.st_size, info.st_mtime_ns, info.st_ino)
+        stat = (info.st_size, changed_ns(info), info.st_ino)
         if store is None:
             misses.append((index, candidate, None))
             continue
@@ -262,7 +281,9 @@ def read_documents_cached(
                 store.dirty.add(number)
         if trusted:
             try:
-                result[index] = codec.decode_document(entry[4])
+                result[index] = store.decoded[rel] = codec.decode_document(entry[4])
+                entry[4] = None  # the Document holds it now: not both in memory at once
+                digests[rel] = entry[3]
                 continue
             except Exception:
                 store._note(f"the entry for {rel} is refused")
@@ -283,6 +304,7 @@ def read_documents_cached(
         number = _shard_of(candidate.path)
         store.shard(number)[candidate.path] = [stat[0], stat[1], stat[2], digest, encoded]
         store.dirty.add(number)
+        digests[candidate.path] = digest
     if store is not None:
         store.save(paths)
     return [document for document in result if document is not None]
@@ -352,3 +374,96 @@ def _work(rels: list[str]) -> list[str | None]:
         except (TypeError, ValueError):
             out.append(None)
     return out
+
+
+# -- a run's documents, checked again without a run (snapshot.py) ------------------------------
+
+
+def settings_values(settings: ReadSettings) -> dict[str, Any]:
+    """`ReadSettings` as JSON values (a run's snapshot keeps them to read a changed file)."""
+    values = _fields(settings)
+    values["spellings"] = _fields(settings.spellings)
+    return json.loads(json.dumps(values))  # raises for what JSON cannot hold
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+
+
+def settings_from(values: Any) -> ReadSettings:
+    """The `ReadSettings` `settings_values` wrote; raises on anything else."""
+    from qmslint.read.fields import Spellings
+
+    given = dict(values)
+    spellings = dict(given.pop("spellings"))
+    spellings["own"] = tuple(spellings["own"])
+    settings = ReadSettings(spellings=Spellings(**spellings), **given)
+    if settings_values(settings) != values:
+        raise ValueError("not reading settings")
+    return settings
+
+
+def builtin_readers(names: Sequence[str]) -> list[Reader]:
+    """The built-in readers named as `reader_names` names them (raises for any other)."""
+    from qmslint.read import readers as module
+
+    known = {cls.__qualname__: cls for cls in (*BUILTIN_READERS, module.DocxReader)}
+    return [known[name]() for name in names]
+
+
+def reader_names(readers: Sequence[Reader]) -> list[str] | None:
+    """The readers by name when every one is built in (None: a plugin reads too)."""
+    from qmslint.read.readers import DocxReader
+
+    builtin = (*BUILTIN_READERS, DocxReader)
+    if not all(type(reader) in builtin for reader in readers):
+        return None
+    return [type(reader).__qualname__ for reader in readers]
+
+
+def reads_the_same(
+    root: Path,
+    changed: Mapping[str, str],
+    readers: Sequence[Reader],
+    settings: ReadSettings,
+) -> dict[str, str] | None:
+    """Whether files changed since a run still read as the Documents that run read: `changed`
+    maps each (a document the cache held) to the SHA-256 of its bytes then. A body edit no
+    reader takes a value from changes the bytes, not the Document, nor then any finding.
+
+    Returns the new SHA-256 of each when every one reads the same (the cache then holds the
+    new bytes' entries), else None. Nothing here trusts what it cannot check: the old Document
+    is the cache's entry for exactly the old bytes, compared as stored JSON values.
+    """
+    notes: list[str] = []
+    key = reading_key(readers, settings)
+    store = Store(store_folder(root, key), key, notes)
+    now: dict[str, str] = {}
+    for rel, before in changed.items():
+        number = _shard_of(rel)
+        entry = store.shard(number).get(rel)
+        if notes or entry is None or not _valid_entry(entry) or entry[3] != before:
+            return None
+        try:
+            info = os.lstat(os.path.join(str(root), rel))
+        except OSError:
+            return None
+        if not S_ISREG(info.st_mode):  # now a symlink, a folder …: discovery decides
+            return None
+        data, problems = access.read_bytes(root, rel)
+        if data is None or problems:
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != before:
+            document = read_document(root, Candidate(rel), readers, settings, {rel})
+            try:
+                encoded = codec.encode(document)
+            except (TypeError, ValueError):
+                return None
+            if json.loads(json.dumps(encoded)) != entry[4]:
+                return None
+        store.shard(number)[rel] = [info.st_size, changed_ns(info), info.st_ino, digest, entry[4]]
+        store.dirty.add(number)
+        now[rel] = digest
+    store.save()
+    return now

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,25 +25,15 @@ from typing import Any, Generic, TypeVar
 
 from qmslint import __version__
 from qmslint.support import files, safe_open
+from qmslint.support.cachedir import location, wanted
+
+__all__ = ["PLAIN", "Cache", "Codec", "clear", "digest", "directory", "wanted"]
 
 T = TypeVar("T")
 
 
-def wanted(no_cache: bool = False) -> bool:
-    """Whether to cache: not with `--no-cache`, nor with QMSLINT_NO_CACHE set."""
-    return not no_cache and os.environ.get("QMSLINT_NO_CACHE", "") in ("", "0")
-
-
 def directory() -> Path:
-    explicit = os.environ.get("QMSLINT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    try:
-        import platformdirs
-    except ImportError:  # the usual place where platformdirs is missing
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        return Path(base) / "qmslint"
-    return Path(platformdirs.user_cache_dir("qmslint", appauthor=False))
+    return Path(location())
 
 
 def clear() -> int:

@@ -2,29 +2,39 @@
 
 The rule packs and schemas are kept at the repository's top level (`rules/`, `schemas/`) so that
 authors find them; the wheel build copies them to `qmslint/_data/`. Both places are looked up.
+pathlib is imported only when a Path is asked for: the warm path (snapshot.py) asks for text.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+import os
 
-_PACKAGE = Path(__file__).resolve().parent.parent  # the qmslint package
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the qmslint package
 
 
-def data_dir(name: str) -> Path:
+def data_folder(name: str) -> str:
     """`rules` or `schemas`: the installed copy if there is one, else the checkout's."""
-    installed = _PACKAGE / "_data" / name
-    if installed.is_dir():
-        return installed
-    checkout = _PACKAGE.parent / name
-    if checkout.is_dir():
-        return checkout
+    for folder in (os.path.join(PACKAGE, "_data", name), os.path.join(PACKAGE, os.pardir, name)):
+        if os.path.isdir(folder):
+            return os.path.normpath(folder)
     raise FileNotFoundError(f"qmslint's '{name}' folder is missing from this installation")
 
 
+def data_dir(name: str) -> Path:
+    from pathlib import Path
+
+    return Path(data_folder(name))
+
+
 def package_file(*parts: str) -> Path:
-    return _PACKAGE.joinpath(*parts)
+    from pathlib import Path
+
+    return Path(PACKAGE, *parts)
 
 
 def schema_path(name: str) -> Path:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
-from pathlib import Path
+import stat  # (no pathlib: the warm path, snapshot.py, reads through here)
 
 DEFAULT_LIMIT = 16 * 1024 * 1024  # a config, pack or baseline larger than this is refused
 
@@ -20,7 +19,7 @@ DEFAULT_LIMIT = 16 * 1024 * 1024  # a config, pack or baseline larger than this 
 class UnsafeFile(OSError):
     """A file qmslint will not read (not regular, outside the repository, too large)."""
 
-    def __init__(self, reason: str, path: Path | str) -> None:
+    def __init__(self, reason: str, path: str | os.PathLike[str]) -> None:
         super().__init__(errno.EINVAL, reason, str(path))
 
 
@@ -36,14 +35,14 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def outside(path: Path | str, root: Path | str) -> bool:
+def outside(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
     """Whether `path`, with every symlink followed, lies outside `root`."""
     real = os.path.realpath(path)
     base = os.path.realpath(root)
     return not (real == base or real.startswith(base.rstrip(os.sep) + os.sep))
 
 
-def check_regular(path: Path | str, root: Path | str | None = None) -> None:
+def check_regular(path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> None:
     """Raise UnsafeFile unless `path` is a regular file (inside `root` when given)."""
     if root is not None and outside(path, root):
         raise UnsafeFile("it is a symlink out of the repository; it is not read", path)
@@ -53,8 +52,8 @@ def check_regular(path: Path | str, root: Path | str | None = None) -> None:
 
 
 def read_regular(
-    path: Path | str,
-    root: Path | str | None = None,
+    path: str | os.PathLike[str],
+    root: str | os.PathLike[str] | None = None,
     limit: int = DEFAULT_LIMIT,
     *,
     truncate: bool = False,

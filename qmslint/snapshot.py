@@ -1,0 +1,454 @@
+"""The run snapshot: a `check` whose inputs have not changed is replayed, not run (SPEC §9).
+
+A `check` is a pure function of its command line, working folder, date and environment, of the
+files it reads (the repository's, the config, rule packs, the baseline), of the commit checked
+out and of the code that runs (qmslint's own files, the installed distributions). So a run from
+the command line records what it printed in one JSON file in the user's cache directory, keyed
+by the first group, with every file of the others and its `os.lstat` signature. The next run
+with the same key stats those files (one walk of the tree, or `git ls-files` in a checkout) and,
+when nothing changed, prints what was recorded: no document is read, and neither the rule packs
+nor the CLI are even imported (`qmslint.entry`); this module imports little for that reason.
+
+Like the document cache (read/cache.py), a file changed within `RACY_NS` of the moment the run
+started is hashed when recorded and hashed again when replayed (git's "racy" rule: a second
+write in the same clock tick keeps the stat). The files are stated before the run reads them,
+so an edit made while it runs is seen by the next one. A run is recorded only when replaying it
+is exact: every output on standard output, only the built-in plugins, no error, no note of a
+refused cache entry; `--fix`, `--diff` and `--no-cache` are never recorded nor replayed. A
+snapshot that is not valid JSON, names another format or key, or is malformed is ignored with a
+note and the run goes on afresh; it is written atomically (support/files.py), so concurrent runs
+see whole snapshots, the last writer winning. `qmslint cache clear` removes them with the pack
+cache (support/cache.clear).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+import time
+
+from qmslint import __version__
+from qmslint.support import cachedir, safe_open
+
+TYPE_CHECKING = False  # typing itself is not imported on the warm path
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from pathlib import Path
+    from typing import Any
+
+    from qmslint.read.readers import Reader, ReadSettings
+
+FORMAT = 1
+KIND = "runs"
+RACY_NS = 2_000_000_000
+MAX_SNAPSHOT = 256 * 1024 * 1024
+MAX_CHANGED = 64  # more changed files than this: the run itself reads them sooner
+UNTRUSTED = "!"  # the hash of a racy file that cannot be hashed (a folder, a FIFO): never replayed
+ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "QMSLINT_NO_CACHE", "QMSLINT_CACHE_DIR")
+REFUSED = ("--no-cache", "--fix", "--diff", "-o", "--output", "-h", "--help", "--version")
+CONFIG_FILES = (".qmslint.yaml", ".qmslint.yml", "pyproject.toml")  # what config.find_config reads
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+Signature = list  # lstat's mode, size, mtime_ns, inode, ctime_ns (+ the same through a symlink)
+
+
+def run_key(argv: Sequence[str]) -> str:
+    """Everything a run depends on that is not a file: the command line as written, the working
+    folder, today's date (review rules), the environment qmslint reads, and the interpreter."""
+    import hashlib
+
+    material = [
+        FORMAT,
+        __version__,
+        list(argv),
+        os.getcwd(),
+        time.strftime("%Y-%m-%d"),  # dt.date.today(), as the config's default `today`
+        {name: os.environ.get(name) for name in ENVIRONMENT},
+        _stdout_is_terminal(),
+        sys.version,
+        sys.executable,
+        list(sys.path),
+        [name.removeprefix(_PACKAGE) for name in code_files()],
+    ]
+    text = json.dumps(material, ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def snapshot_path(key: str) -> str:
+    return os.path.join(cachedir.location(), KIND, f"{key[:32]}.json")
+
+
+def wanted(argv: Sequence[str]) -> bool:
+    """Whether this command line may be replayed or recorded at all."""
+    return cachedir.wanted() and not any(arg.split("=")[0] in REFUSED for arg in argv)
+
+
+# -- signatures of files ------------------------------------------------------------------------
+
+
+def signature(path: str) -> Signature | None:
+    """What changes when the file (or, through a symlink, its target) changes; None: absent."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    found = [info.st_mode, info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = os.stat(path)
+        except OSError:
+            found.append(-1)  # broken
+        else:
+            found += [target.st_mode, target.st_size, target.st_mtime_ns, target.st_ino]
+            found.append(target.st_ctime_ns)
+    return found
+
+
+def content_hash(path: str, sig: Signature) -> str:
+    """SHA-256 of a regular file's bytes (through a symlink), or UNTRUSTED."""
+    import hashlib
+
+    mode = sig[5] if len(sig) > 5 else sig[0]
+    if not stat.S_ISREG(mode):
+        return UNTRUSTED
+    try:
+        data = safe_open.read_regular(path, limit=MAX_SNAPSHOT)
+    except OSError:
+        return UNTRUSTED
+    return hashlib.sha256(data).hexdigest()
+
+
+def entry_of(path: str, started: int) -> list[Any]:
+    """[path, signature or None, hash]: the hash only for what changed within RACY_NS of
+    `started`, when a later write in the same clock tick could keep the signature."""
+    sig = signature(path)
+    if sig is None:
+        return [path, None, ""]
+    racy = max(sig[2], sig[4], *sig[7:8], *sig[9:10]) >= started - RACY_NS
+    return [path, sig, content_hash(path, sig) if racy else ""]
+
+
+def _unchanged(path: str, sig: Any, digest: Any) -> bool:
+    """Whether a recorded entry still holds (a malformed one never does, or raises)."""
+    if signature(path) != sig or type(digest) is not str:
+        return False
+    return not digest or (sig is not None and content_hash(path, sig) == digest)
+
+
+# -- what a run reads ---------------------------------------------------------------------------
+
+
+def list_repository(root: str) -> tuple[list[str], bool] | None:
+    """(the files under root, whether git listed them), sorted: in a git checkout what
+    discovery lists (`git ls-files`), elsewhere every file outside hidden folders (discovery's
+    walk, with the files it leaves out for their names); None when git refuses a checkout
+    (discovery then warns, so such a run is not recorded)."""
+    if _in_git_checkout(root):
+        from pathlib import Path
+
+        from qmslint.read.gitutil import git_files
+
+        names = git_files(Path(root))
+        return (names, True) if names is not None else None
+    found: list[str] = []
+    _walk(root, "", found)
+    found.sort()
+    return found, False
+
+
+def _in_git_checkout(root: str) -> bool:
+    """gitutil.in_git_checkout without importing subprocess: a `.git` in root or above."""
+    folder = root
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
+
+
+def _walk(folder: str, prefix: str, found: list[str]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    _walk(entry.path, f"{prefix}{entry.name}/", found)
+            else:
+                found.append(prefix + entry.name)
+
+
+def code_files() -> list[str]:
+    """qmslint's own files (without byte code), its shipped rules and schemas; which files
+    there are is part of the run's key, what each holds is an input of its snapshot."""
+    from qmslint.support.resources import data_folder
+
+    tops = [_PACKAGE]
+    for name in ("rules", "schemas"):
+        try:
+            tops.append(data_folder(name))
+        except FileNotFoundError:
+            continue
+    found: list[str] = []
+    for top in tops:
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            found += [os.path.join(folder, name) for name in sorted(files)]
+    return found
+
+
+def distribution_folders() -> list[str]:
+    """The folders of sys.path, whose times change when a distribution (a plugin) is installed
+    or removed; not the working folder `python -m` puts first (its files are the listing's)."""
+    here = os.getcwd()
+    return [
+        os.path.abspath(entry)
+        for entry in sys.path
+        if entry and os.path.isdir(entry) and os.path.abspath(entry) != here
+    ]
+
+
+def config_probes(start: Path, root: Path, source: Path | None) -> list[str]:
+    """The folders the config search looks in (their times change when a config file or a
+    `.git` appears there) and the files it reads in each."""
+    found: list[str] = []
+    for folder in (start, *start.parents):
+        found.append(str(folder))
+        found += [str(folder / name) for name in CONFIG_FILES]
+        if source is not None and folder == root:
+            break
+    return found
+
+
+def _commit(root: str, git: bool) -> str | None:
+    if not git:
+        return None
+    from pathlib import Path
+
+    from qmslint.read.gitutil import head_commit
+
+    return head_commit(Path(root))
+
+
+# -- recording ------------------------------------------------------------------------------------
+
+
+class Attempt:
+    """What a command-line run learnt from its snapshot: the exit code when it was replayed,
+    notes about a snapshot it refused, and the key to record under ("" when it may not)."""
+
+    def __init__(self, argv: Sequence[str]) -> None:
+        self.argv = list(argv)
+        self.key = ""
+        self.code: int | None = None
+        self.notes: list[str] = []
+
+
+class Recording:
+    """The inputs of a run, stated before it reads anything; `finish` stores what it printed."""
+
+    def __init__(self, attempt: Attempt, start: Path, root: Path, source: Path | None) -> None:
+        self.attempt = attempt
+        self.started = time.time_ns()
+        self.root = str(root.resolve())
+        listing = list_repository(self.root)
+        self.usable = listing is not None
+        names, self.git = listing or ([], False)
+        base = self.root
+        self.files = [[rel, *entry_of(os.path.join(base, rel), self.started)[1:]] for rel in names]
+        probes = [*config_probes(start.resolve(), root.resolve(), source), *code_files()]
+        probes += distribution_folders()
+        if source is not None:
+            probes.append(str(source.resolve()))
+        self.extra = [entry_of(path, self.started) for path in probes]
+        self.commit = _commit(self.root, self.git)
+
+    @classmethod
+    def start(
+        cls, attempt: Attempt, start: Path, root: Path, source: Path | None
+    ) -> Recording | None:
+        """The recording of a run that may be replayed (None when it may not)."""
+        if not attempt.key:
+            return None
+        recording = cls(attempt, start, root, source)
+        return recording if recording.usable else None
+
+    def also(self, paths: Iterable[Path]) -> None:
+        """Files besides the listing that the run reads or looks for (packs, the baseline)."""
+        self.extra += [entry_of(str(path), self.started) for path in paths]
+
+    def finish(
+        self,
+        stdout: str,
+        stderr: list[str],
+        code: int,
+        documents: dict[str, str],
+        readers: Sequence[Reader],
+        settings: ReadSettings,
+    ) -> None:
+        """Store what the run printed (an unwritable cache is no error: the next run runs),
+        with what a later run needs to tell that a changed file still reads the same: the
+        SHA-256 of each document as read (`documents`), the readers and their settings."""
+        from qmslint.read import cache as document_cache
+
+        names = document_cache.reader_names(readers)
+        try:
+            values = document_cache.settings_values(settings)
+        except (TypeError, ValueError):
+            names = None
+        stored = {
+            "format": FORMAT,
+            "kind": KIND,
+            "key": self.attempt.key,
+            "root": self.root,
+            "git": self.git,
+            "commit": self.commit,
+            "files": self.files,
+            "extra": self.extra,
+            "stdout": stdout,
+            "stderr": stderr,
+            "code": code,
+            "documents": documents if names is not None else {},
+            "reading": {"readers": names, "settings": values} if names is not None else None,
+        }
+        _write(stored)
+
+
+def _write(stored: dict[str, Any]) -> None:
+    from pathlib import Path
+
+    from qmslint.support import files
+
+    try:
+        text = json.dumps(stored, ensure_ascii=True, separators=(",", ":"))
+        files.write_atomically(Path(snapshot_path(stored["key"])), text.encode("ascii"))
+    except Exception:  # unwritable, or gone: the next run simply runs
+        return
+
+
+def replayable(errors: Sequence[str], warnings: Sequence[str], code: int) -> bool:
+    """Whether a finished run may be replayed: no error (exit 2 must be seen afresh), no note of
+    a refused cache entry (it is mended by now), and an exit code of 0 or 1."""
+    return not errors and code in (0, 1) and not any(w.startswith("cache:") for w in warnings)
+
+
+# -- replaying ------------------------------------------------------------------------------------
+
+
+def replay(argv: Sequence[str]) -> Attempt:
+    """The run replayed when its snapshot holds and nothing it read changed (`code` set, the
+    output printed), else an `Attempt` for the run to record under."""
+    attempt = Attempt(argv)
+    if not wanted(argv):
+        return attempt
+    try:
+        attempt.key = run_key(argv)
+    except OSError:  # the working folder is gone: the run says so itself
+        return attempt
+    path = snapshot_path(attempt.key)
+    try:
+        data = safe_open.read_regular(path, limit=MAX_SNAPSHOT)
+    except OSError:
+        return attempt  # none yet
+    try:
+        stored = json.loads(data)
+        holds = _holds(stored, attempt.key)
+    except Exception:  # not JSON, or not the shape written: never trusted
+        attempt.notes.append(f"cache: {path} is corrupt or not qmslint's; it is ignored")
+        return attempt
+    if holds:
+        _print(stored["stdout"], stored["stderr"])
+        attempt.code = stored["code"]
+    return attempt
+
+
+def _holds(stored: Any, key: str) -> bool:
+    """Whether every file the recorded run read or looked for is as it was then, or reads as
+    it did then; raises (ValueError, TypeError …) for a snapshot of another shape."""
+    if (
+        type(stored) is not dict
+        or stored.get("format") != FORMAT
+        or stored.get("kind") != KIND
+        or stored.get("key") != key
+        or type(stored["root"]) is not str
+        or type(stored["git"]) is not bool
+        or not (stored["commit"] is None or type(stored["commit"]) is str)
+        or type(stored["stdout"]) is not str
+        or not all(type(line) is str for line in stored["stderr"])
+        or stored["code"] not in (0, 1)
+    ):
+        raise ValueError("not a snapshot")
+    if not all(_unchanged(path, sig, digest) for path, sig, digest in stored["extra"]):
+        return False
+    root = stored["root"]
+    started = time.time_ns()
+    listing = list_repository(root)
+    recorded = stored["files"]
+    if listing is None or listing[1] != stored["git"] or len(listing[0]) != len(recorded):
+        return False
+    changed: dict[int, Signature | None] = {}
+    join = os.path.join
+    for index, (name, (rel, sig, digest)) in enumerate(zip(listing[0], recorded)):
+        if name != rel:
+            return False
+        if not _unchanged(join(root, rel), sig, digest):
+            changed[index] = signature(join(root, rel))
+            if len(changed) > MAX_CHANGED:
+                return False
+    if _commit(root, stored["git"]) != stored["commit"]:
+        return False
+    return not changed or _reads_the_same(stored, changed, started)
+
+
+def _reads_the_same(
+    stored: dict[str, Any], changed: dict[int, Signature | None], started: int
+) -> bool:
+    """Whether each changed file is a document that reads as the run read it (read/cache.py);
+    then the snapshot holds for its new bytes too, and is stored so."""
+    documents, reading = stored["documents"], stored["reading"]
+    files = stored["files"]
+    rels = {files[index][0]: index for index in changed}
+    if reading is None or not all(type(documents.get(rel)) is str for rel in rels):
+        return False
+    from pathlib import Path
+
+    from qmslint.read import cache as document_cache
+
+    readers = document_cache.builtin_readers(reading["readers"])
+    settings = document_cache.settings_from(reading["settings"])
+    root = stored["root"]
+    now = document_cache.reads_the_same(
+        Path(root), {rel: documents[rel] for rel in rels}, readers, settings
+    )
+    if now is None:
+        return False
+    for rel, index in rels.items():
+        sig = changed[index]
+        if sig is None:
+            return False
+        racy = max(sig[2], sig[4]) >= started - RACY_NS
+        files[index] = [rel, sig, now[rel] if racy else ""]
+        documents[rel] = now[rel]
+    _write(stored)
+    return True
+
+
+def _print(stdout: str, stderr: list[str]) -> None:
+    """As the CLI prints: standard output as UTF-8 bytes, then the lines of standard error."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(stdout)
+    else:
+        buffer.write(stdout.encode("utf-8", errors="backslashreplace"))
+        buffer.flush()
+    for line in stderr:
+        print(line, file=sys.stderr)
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,263 @@
+"""The run snapshot (snapshot.py): a command-line `check` whose inputs have not changed prints
+exactly what a fresh run prints without running; any change to a file it reads, the listing,
+the config or the command line runs it afresh; a broken snapshot is ignored with a note."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qmslint import cli, engine
+from qmslint.testing import Qms, Result, write_distribution
+
+
+@pytest.fixture
+def own_cache(tmp_path_factory, monkeypatch) -> Path:
+    folder = tmp_path_factory.mktemp("run-cache")
+    monkeypatch.setenv("QMSLINT_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[int]:
+    """How many times the engine ran from the command line (a replay does not run it)."""
+    runs: list[int] = []
+    original = engine.run
+
+    def run(*args, **kwargs):
+        if sys.argv[1:2] == ["check"]:  # not the in-process runs of qms.check
+            runs.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "run", run)
+    return runs
+
+
+def command_line(qms: Qms, monkeypatch, *args: str) -> Result:
+    """`qmslint check --format json …` as the shell runs it: `cli.main()` with sys.argv."""
+    argv = ["check", "--format", "json", "--today", qms.today, *args]
+    out, err = io.StringIO(), io.StringIO()
+    with monkeypatch.context() as patched:
+        patched.setattr(sys, "argv", ["qmslint", *argv])
+        patched.chdir(qms.root)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main()
+    return Result(code, out.getvalue(), err.getvalue(), None)
+
+
+def _repo(qms: Qms) -> None:
+    qms.config(profiles=["iso13485"])
+    for index in range(4):
+        qms.effective(f"SOP-{index}", clauses=["iso13485:4.2.4"], owner="QA")
+    qms.doc("qms/WI-1.md", id="WI-1", title="Work", type="work-instruction", status="draft")
+
+
+def test_a_warm_run_replays_the_output_of_a_fresh_one(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    _repo(qms)
+    fresh = qms.check("--no-cache")
+    first = command_line(qms, monkeypatch)
+    assert len(counted) == 1 and list((own_cache / "runs").glob("*.json"))
+    warm = command_line(qms, monkeypatch)
+    assert len(counted) == 1  # replayed: the engine did not run
+    assert (warm.exit_code, warm.stdout, warm.stderr) == (first.exit_code, first.stdout, "")
+    assert warm.stdout == fresh.stdout
+    assert not [p for p in qms.root.rglob("*") if "runs" in p.parts]  # never in the repository
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "edit",  # front matter: other findings
+        "label",  # a body line a reader takes a value from
+        "add",  # a new document
+        "remove",
+        "config",
+        "baseline",  # a baseline appears
+    ],
+)
+def test_any_change_runs_afresh_and_matches_a_cold_run(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, change: str
+) -> None:
+    _repo(qms)
+    command_line(qms, monkeypatch)
+    if change == "edit":
+        qms.doc("qms/WI-1.md", id="WI-1", title="Work", type="work-instruction", status="bogus")
+    elif change == "label":
+        path = qms.root / "qms/WI-1.md"
+        path.write_text(path.read_text() + "\nApplicable clauses: ISO 13485:2016 7.3.2\n")
+    elif change == "add":
+        qms.doc("qms/SOP-9.md", id="SOP-0", title="Twin", type="procedure", status="draft")
+    elif change == "remove":
+        (qms.root / "qms/WI-1.md").unlink()
+    elif change == "config":
+        qms.config(profiles=["iso13485"], review_interval_months=1)
+    else:
+        assert qms.run("baseline").exit_code == 0
+    after = command_line(qms, monkeypatch)
+    assert len(counted) == 2
+    assert after.stdout == qms.check("--no-cache").stdout
+    assert command_line(qms, monkeypatch).stdout == after.stdout
+    assert len(counted) == 2  # and replayed once recorded again
+
+
+def test_a_body_edit_that_reads_the_same_replays_without_a_run(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    """The pre-commit case: one document's prose edited; its Document, so every finding, is
+    what the recorded run read (read/cache.reads_the_same), and the next run replays too."""
+    _repo(qms)
+    before = command_line(qms, monkeypatch)
+    path = qms.root / "qms/WI-1.md"
+    path.write_text(path.read_text() + "\nThe prose, edited.\n")
+    after = command_line(qms, monkeypatch)
+    assert len(counted) == 1 and after.stdout == before.stdout
+    assert after.stdout == qms.check("--no-cache").stdout
+    path.write_text(path.read_text() + "\nAnd again.\n")
+    assert command_line(qms, monkeypatch).stdout == before.stdout
+    assert len(counted) == 1
+    qms.doc("qms/WI-1.md", id="WI-1", title="Work", type="work-instruction", status="bogus")
+    assert command_line(qms, monkeypatch).stdout == qms.check("--no-cache").stdout
+    assert len(counted) == 2
+
+
+def test_a_file_rewritten_in_the_same_tick_is_seen(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    """Same size and modification time as recorded: the racy rule hashes it."""
+    _repo(qms)
+    path = qms.root / "qms/WI-1.md"
+    before = command_line(qms, monkeypatch)
+    info = path.stat()
+    path.write_text(path.read_text().replace("status: draft", "status: drafy"))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    after = command_line(qms, monkeypatch)
+    assert len(counted) == 2 and after.stdout != before.stdout
+    assert after.stdout == qms.check("--no-cache").stdout
+
+
+def test_the_command_line_and_the_date_are_part_of_the_key(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    _repo(qms)
+    command_line(qms, monkeypatch)
+    other = command_line(qms, monkeypatch, "--select", "DC001")
+    assert len(counted) == 2
+    assert other.stdout == qms.check("--no-cache", "--select", "DC001").stdout
+    qms.today = "2031-01-01"  # review overdue by then
+    later = command_line(qms, monkeypatch)
+    assert len(counted) == 3 and later.stdout == qms.check("--no-cache").stdout
+
+
+def test_fix_diff_no_cache_and_file_outputs_are_never_recorded(
+    qms: Qms, own_cache: Path, monkeypatch
+) -> None:
+    _repo(qms)
+    command_line(qms, monkeypatch, "--no-cache")
+    command_line(qms, monkeypatch, "--diff")
+    command_line(qms, monkeypatch, "-o", f"sarif:{qms.root / 'out.sarif'}")
+    monkeypatch.setenv("QMSLINT_NO_CACHE", "1")
+    command_line(qms, monkeypatch)
+    assert not list(own_cache.glob("runs/*.json"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"not json", b'{"format": 1, "kind": "runs"}', b"[]", b"\xff\xfe", b"", "files"],
+)
+def test_a_corrupt_or_foreign_snapshot_is_ignored_with_a_note(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, damage
+) -> None:
+    _repo(qms)
+    expected = command_line(qms, monkeypatch).stdout
+    (snapshot,) = own_cache.glob("runs/*.json")
+    if damage == "files":  # the right shape around a malformed entry
+        stored = json.loads(snapshot.read_bytes())
+        stored["files"][0] = ["qms/SOP-0.md", "not a signature"]
+        damage = json.dumps(stored).encode()
+    snapshot.write_bytes(damage)
+    result = command_line(qms, monkeypatch)
+    assert len(counted) == 2 and result.stdout == expected
+    assert "cache:" in result.stderr and "Traceback" not in result.stderr
+    again = command_line(qms, monkeypatch)
+    assert len(counted) == 2 and again.stderr == ""  # rewritten: replayed, no note
+
+
+def test_cache_clear_removes_the_snapshots(qms: Qms, own_cache: Path, monkeypatch) -> None:
+    _repo(qms)
+    command_line(qms, monkeypatch)
+    assert list(own_cache.glob("runs/*.json"))
+    assert qms.run("cache", "clear").exit_code == 0
+    assert not list(own_cache.rglob("*.json"))
+
+
+def test_python_m_qmslint_replays_byte_for_byte(qms: Qms, own_cache: Path) -> None:
+    """The entry point itself (qmslint.entry), in fresh processes: cold, warm, one changed."""
+    _repo(qms)
+    argv = [sys.executable, "-m", "qmslint", "check", "--format", "json", "--today", qms.today]
+    env = {**os.environ, "QMSLINT_CACHE_DIR": str(own_cache)}
+
+    def run(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*argv, *extra], cwd=qms.root, env=env, capture_output=True)
+
+    cold = run("--no-cache")
+    recorded, warm = run(), run()
+    assert cold.stdout == recorded.stdout == warm.stdout
+    assert (cold.returncode, cold.stderr) == (warm.returncode, warm.stderr)
+    path = qms.root / "qms/SOP-1.md"
+    path.write_text(path.read_text().replace("owner: QA", "owner: RA"))
+    changed = run()
+    assert changed.stdout == run("--no-cache").stdout == run().stdout
+
+
+def test_a_plugin_installed_since_is_seen_and_never_replayed(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, tmp_path_factory
+) -> None:
+    site = tmp_path_factory.mktemp("site")
+    monkeypatch.syspath_prepend(str(site))
+    _repo(qms)
+    command_line(qms, monkeypatch)
+    (site / "qmslint_extra.py").write_text("")  # a plugin that contributes nothing
+    write_distribution(site, "qmslint-extra", "1.0", {"qmslint": {"extra": "qmslint_extra"}})
+    monkeypatch.delitem(sys.modules, "qmslint_extra", raising=False)
+    with_plugin = command_line(qms, monkeypatch)
+    assert len(counted) == 2 and '"name": "extra"' in with_plugin.stdout
+    command_line(qms, monkeypatch)
+    assert len(counted) == 3  # a run with a plugin is not recorded
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_in_a_git_checkout_a_new_commit_runs_afresh(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    _repo(qms)
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=qms.root,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "one")
+    first = command_line(qms, monkeypatch, "--format", "html")
+    assert command_line(qms, monkeypatch, "--format", "html").stdout == first.stdout
+    assert len(counted) == 1
+    git("commit", "-q", "--allow-empty", "-m", "two")
+    second = command_line(qms, monkeypatch, "--format", "html")
+    assert len(counted) == 2 and second.stdout != first.stdout  # the commit is in the report
+    (qms.root / "notes.md").write_text("untracked, yet listed by git ls-files --others\n")
+    command_line(qms, monkeypatch, "--format", "html")
+    assert len(counted) == 3
