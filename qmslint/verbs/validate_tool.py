@@ -48,7 +48,8 @@ def validate(session: Session, jobs: int, say=lambda line: None) -> Validation:
     count = sum(len(suite.cases) for suite in chosen)
     names = ", ".join(suite.name for suite in chosen)
     say(
-        f"qmslint: running {count} validation cases of {len(chosen)} suites ({names}), "
+        f"qmslint: running {count} validation cases of {len(chosen)} "
+        f"{'suite' if len(chosen) == 1 else 'suites'} ({names}), "
         f"{jobs} at once"
     )
     started = dt.datetime.now(dt.timezone.utc).astimezone()
