@@ -81,3 +81,21 @@ def test_tags_never_construct_objects() -> None:
 def test_empty_document_is_none() -> None:
     assert yamlsafe.load("") is None
     assert yamlsafe.load("# only a comment\n") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "base: &b {x: 1, y: 2}\nitem:\n  <<: *b\n  y: 3\n",  # a merge, then a key overriding it
+        "base: &b {x: 1, y: 2}\nitem:\n  y: 3\n  <<: *b\n",  # the key first: the merge fills gaps
+    ],
+)
+def test_an_explicit_key_overrides_a_merged_one(text: str) -> None:
+    loaded = yamlsafe.load(text, fast=False)
+    assert loaded.value["item"] == {"x": 1, "y": 3}
+    assert loaded.positions[("item", "y")].line in (3, 4)
+
+
+def test_a_key_written_twice_beside_a_merge_is_still_a_duplicate() -> None:
+    with pytest.raises(yamlsafe.YamlProblem, match="duplicate key 'y'"):
+        yamlsafe.load("base: &b {x: 1}\nitem:\n  <<: *b\n  y: 3\n  y: 4\n", fast=False)

@@ -200,13 +200,16 @@ class _Builder:
 
     def _mapping(self, node: Any, path: tuple, depth: int) -> dict:
         result: dict = {}
+        merged_in: set[str] = set()  # keys a merge (`<<: *base`) set: an explicit key overrides
         for key_node, value_node in node.value:
             if _tag(key_node) == "tag:yaml.org,2002:merge":
                 merged = self.build(value_node, (*path, "<<"), depth + 1)
                 for item in merged if isinstance(merged, list) else [merged]:
                     if isinstance(item, dict):
                         for k, v in item.items():
-                            result.setdefault(k, v)
+                            if k not in result:
+                                result[k] = v
+                                merged_in.add(k)
                 continue
             key = _scalar(key_node) if key_node.id == "scalar" else None
             key_position = self.at(key_node)
@@ -215,7 +218,9 @@ class _Builder:
                     "malformed-yaml", "a mapping key must be a plain value", key_position
                 )
             key = key if isinstance(key, str) else str(key)
-            if key in result:
+            if key in merged_in:
+                merged_in.discard(key)
+            elif key in result:
                 first = self.positions[(*path, key, KEY)].line
                 raise YamlProblem(
                     "duplicate-key",
