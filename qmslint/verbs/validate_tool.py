@@ -56,7 +56,7 @@ def validate(session: Session, jobs: int, say=lambda line: None) -> Validation:
     every_case = [case for suite in chosen for case in suite.cases]
     results = run_cases(every_case, jobs)
     finished = dt.datetime.now(dt.timezone.utc).astimezone()
-    by_suite: dict[str, list[CaseResult]] = {suite.name: [] for suite in chosen}
+    by_suite: dict[str, list[CaseResult]] = {}
     position = 0
     for suite in chosen:
         by_suite[suite.name] = results[position : position + len(suite.cases)]
