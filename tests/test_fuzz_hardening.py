@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from qmslint import clauses
@@ -118,6 +118,7 @@ def test_globs_never_raise(glob: str, path: str) -> None:
     name=st.sampled_from([f.name for f in builtin_formatters()]),
     color=st.booleans(),
 )
+@example(paths=["\ud800"], message="", justification="", name="sarif", color=False)  # found once
 def test_every_formatter_gives_valid_utf8_for_any_code_point(
     paths: list[str | None], message: str, justification: str, name: str, color: bool
 ) -> None:

@@ -44,8 +44,14 @@ MAX_TAGS = 20
 
 
 def uri(path: str) -> str:
-    """A repository-relative POSIX path as a relative URI reference (spaces, ':' … encoded)."""
-    return quote(path, safe="/", errors="surrogateescape")
+    """A repository-relative POSIX path as a relative URI reference (spaces, ':' … encoded).
+
+    A byte that is not UTF-8 (decoded as a surrogate escape) is encoded as that byte; any other
+    lone surrogate, which no file name read from disk holds, as its code point's bytes."""
+    try:
+        return quote(path, safe="/", errors="surrogateescape")
+    except UnicodeEncodeError:
+        return quote(path, safe="/", errors="surrogatepass")
 
 
 def sarif_log(report: Report, audit: bool = False) -> dict[str, Any]:
