@@ -7,8 +7,10 @@ Nothing here knows about rules or output formats.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 
@@ -32,6 +34,22 @@ class Position(NamedTuple):
 
 
 START = Position(1, 1)
+_PLACES: dict[tuple[int, int], Position] = {}
+
+
+def place(line: int, column: int = 1) -> Position:
+    """`Position(line, column)`, one shared object per place near the top of a file: the same
+    few hundred places recur in every document, a repository holds 100,000 documents."""
+    if line > 1024 or column > 256:
+        return Position(line, column)
+    key = (line, column)
+    found = _PLACES.get(key)
+    if found is None:
+        found = _PLACES[key] = Position(line, column)
+    return found
+
+
+NO_ITEMS: Mapping[Any, Position] = MappingProxyType({})  # a scalar's item positions, shared
 
 
 @dataclass(slots=True)
@@ -47,7 +65,7 @@ class Field:
     position: Position
     source: str = "front-matter"  # or "sidecar", "record", "body-table", "label-line",
     # "file-name", "heading", "id-prefix", "folder", "docx-core", "docx-custom", "register" …
-    item_positions: dict[Any, Position] = field(default_factory=dict)
+    item_positions: Mapping[Any, Position] = field(default_factory=dict)
 
     def position_of(self, item: Any) -> Position:
         return self.item_positions.get(item, self.position)

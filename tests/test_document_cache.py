@@ -246,3 +246,36 @@ def test_jobs_is_validated(qms: Qms) -> None:
     _repo(qms, 1)
     assert qms.check("--jobs", "-1").exit_code == 2
     assert qms.check("--jobs", "0", "--no-cache").exit_code in (0, 1)
+
+
+def test_a_field_shared_by_fields_and_raw_is_written_once_and_shared_again(tmp_path: Path) -> None:
+    (tmp_path / "SOP-1.md").write_text(
+        "---\nid: SOP-1\ntitle: Control\nowners: [QA]\n---\n# SOP-1\n", encoding="utf-8"
+    )
+    document = read_document(tmp_path, Candidate("SOP-1.md"), READERS, ReadSettings(), set())
+    assert document.fields["title"] is document.raw["title"]  # canonical as written: one object
+    encoded = codec.encode_document(document)
+    assert json.dumps(encoded).count('"Control"') == 1
+    decoded = codec.decode_document(json.loads(json.dumps(encoded)))
+    assert decoded == document
+    assert decoded.fields["title"] is decoded.raw["title"]
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        ["@Document", "a.md"],  # fewer values than the class has fields
+        ["@Document", "a.md", ["d"], ["d"], ["d"], ["l"], True, ["l"], None, "more"],
+        ["@Document", "a.md", ["d", "id", ["=", 5]], ["d"], ["d"], ["l"], True, ["l"], None],
+        [1, 2, 3],  # a position of three numbers
+    ],
+)
+def test_an_entry_of_another_shape_is_refused(stored) -> None:
+    with pytest.raises((TypeError, ValueError, KeyError)):
+        codec.decode_document(stored)
+
+
+def test_the_schema_names_every_field_so_another_shape_changes_the_key() -> None:
+    names = dict(codec.schema())
+    assert names["Field"] == ["name", "value", "position", "source", "item_positions"]
+    assert "raw" in names["Document"]

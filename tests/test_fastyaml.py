@@ -77,3 +77,10 @@ def test_fast_path_agrees_with_ruamel(text: str) -> None:
             (len(path) == 2 and isinstance(path[1], int)) or path[-1] == fastyaml.KEY
         ):
             assert position == expected[1][path], (path, text)
+
+
+def test_positions_near_the_top_are_shared_objects_and_far_ones_are_plain() -> None:
+    from qmslint.model import Position, place
+
+    assert place(3, 1) is place(3, 1) and place(3, 1) == Position(3, 1)
+    assert place(5000, 2) == Position(5000, 2)

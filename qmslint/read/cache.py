@@ -57,7 +57,7 @@ from qmslint.read.readers import (
 from qmslint.support import cache as support_cache
 from qmslint.support import files, safe_open
 
-FORMAT = 1
+FORMAT = 2
 KIND = "documents"
 SHARDS = 64
 RACY_NS = 2_000_000_000
@@ -96,7 +96,8 @@ def stable(value: Any) -> Any:
 
 def reading_key(readers: Sequence[Reader], settings: ReadSettings) -> str:
     identities = [f"{type(r).__module__}.{type(r).__qualname__}:{r.name}" for r in readers]
-    text = json.dumps([code_fingerprint(), identities, stable(settings)], sort_keys=True)
+    material = [code_fingerprint(), codec.schema(), identities, stable(settings)]
+    text = json.dumps(material, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -199,7 +200,7 @@ class Store:
             try:
                 for rel, entry in entries.items():
                     if entry[4] is None:  # served and let go: written again from its Document
-                        entry[4] = codec.encode(self.decoded[rel])
+                        entry[4] = codec.encode_document(self.decoded[rel])
                 stored = {
                     "format": FORMAT,
                     "kind": KIND,
@@ -349,7 +350,7 @@ def _read_misses(
         encoded = None
         if encode:
             try:
-                encoded = codec.encode(document)
+                encoded = codec.encode_document(document)
             except (TypeError, ValueError):
                 encoded = None
         out.append((document, encoded))
@@ -370,7 +371,7 @@ def _work(rels: list[str]) -> list[str | None]:
     for rel in rels:
         document = read_document(w["root"], Candidate(rel), w["readers"], w["settings"], w["paths"])
         try:
-            out.append(json.dumps(codec.encode(document), separators=(",", ":")))
+            out.append(json.dumps(codec.encode_document(document), separators=(",", ":")))
         except (TypeError, ValueError):
             out.append(None)
     return out
@@ -457,7 +458,7 @@ def reads_the_same(
         if digest != before:
             document = read_document(root, Candidate(rel), readers, settings, {rel})
             try:
-                encoded = codec.encode(document)
+                encoded = codec.encode_document(document)
             except (TypeError, ValueError):
                 return None
             if json.loads(json.dumps(encoded)) != entry[4]:

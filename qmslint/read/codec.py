@@ -1,21 +1,25 @@
 """A `Document` as JSON values and back, generically from its dataclass fields (the document cache).
 
 Nothing here names a field of `Document`, `Field`, `Claim` or `Shapes`: every dataclass of
-`ALLOWED` is written as `["@Name", field, value, field, value, …]` from `dataclasses.fields`, so
-a field added to one of them round-trips without a change here. Other values are written as JSON
-where JSON holds them exactly, and tagged where it does not:
+`ALLOWED` is written as `["@Name", value, value, …]`, its fields in `dataclasses.fields` order,
+and `schema()` (part of the cache's key) names those fields, so that an entry written for
+another shape of a class is never read. Other values are written as JSON where JSON holds them
+exactly, and tagged where it does not; the form is compact because a warm run decodes every
+document of the repository:
 
     None, bool, int, float, str         as themselves
+    Position                            [line, column]  (the one list that starts with a number)
     list                                ["l", item, …]
     tuple                               ["t", item, …]
-    dict                                ["d", key, value, key, value, …]  (any key type)
+    dict (or a read-only one)           ["d", key, value, key, value, …]  (any key type)
     set / frozenset                     ["s", …] / ["f", …]
-    Position                            ["P", line, column]
     datetime.date / datetime.datetime   ["D", "2025-01-31"] / ["T", isoformat]
+    a dataclass met again               ["=", n]  (the n-th one written: `fields` and `raw`
+                                        share the Field of a key written in canonical form)
 
-`decode` rebuilds only the dataclasses of `ALLOWED` (by name, with the fields the class has
-now), never anything else, and raises on anything unexpected (an unknown tag or class, a field
-the class does not have, a position that is not two integers): the cache then reads the file
+`decode` rebuilds only the dataclasses of `ALLOWED` (by name, with as many values as the class
+has fields), never anything else, and raises on anything unexpected (an unknown tag or class,
+a wrong number of values, a position that is not two integers): the cache then reads the file
 afresh. `encode` raises `TypeError` for a value it cannot write (a plugin's own object), so that
 such a document is simply not cached.
 """
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from types import MappingProxyType
 from typing import Any
 
 from qmslint.model import Claim, Document, Field, Position, ReadProblem
@@ -44,74 +49,97 @@ def _fields_of(cls: type) -> tuple[tuple[str, bool], ...]:
     return found
 
 
-def encode(value: Any) -> Any:
-    """JSON values for `value` (a Document, or anything it holds)."""
+def schema() -> list[Any]:
+    """The field names of every class the codec rebuilds (entries are positional)."""
+    return [[name, [f for f, _ in _fields_of(cls)]] for name, cls in sorted(ALLOWED.items())]
+
+
+def encode(value: Any, seen: dict[int, int] | None = None) -> Any:
+    """JSON values for `value` (a Document, or anything it holds); `seen` numbers the
+    dataclass objects written so far, so that one met again is written as a reference."""
     kind = type(value)
     if value is None or kind in (str, int, bool, float):
         return value
     if kind is Position:
-        return ["P", value[0], value[1]]
+        return [value[0], value[1]]
+    if seen is None:
+        seen = {}
     if kind is list:
-        return ["l", *map(encode, value)]
-    if kind is dict:
+        return ["l", *[encode(item, seen) for item in value]]
+    if kind is dict or kind is MappingProxyType:
         out: list[Any] = ["d"]
         for key, item in value.items():
-            out.append(encode(key))
-            out.append(encode(item))
+            out.append(encode(key, seen))
+            out.append(encode(item, seen))
         return out
     if kind is tuple:
-        return ["t", *map(encode, value)]
+        return ["t", *[encode(item, seen) for item in value]]
     if kind in _FIELDS or (dataclasses.is_dataclass(value) and ALLOWED.get(kind.__name__) is kind):
+        number = seen.get(id(value))
+        if number is not None:
+            return ["=", number]
+        seen[id(value)] = len(seen)
         out = ["@" + kind.__name__]
         for name, _ in _fields_of(kind):
-            out.append(name)
-            out.append(encode(getattr(value, name)))
+            out.append(encode(getattr(value, name), seen))
         return out
     if kind is dt.date:
         return ["D", value.isoformat()]
     if kind is dt.datetime:
         return ["T", value.isoformat()]
     if kind is set or kind is frozenset:
-        return ["s" if kind is set else "f", *map(encode, sorted(value, key=repr))]
+        items = sorted(value, key=repr)
+        return ["s" if kind is set else "f", *[encode(item, seen) for item in items]]
     raise TypeError(f"cannot cache a {kind.__name__}")
 
 
-def decode(data: Any) -> Any:
-    """The value `encode` wrote; raises (ValueError, TypeError, KeyError …) on anything else."""
+def decode(data: Any, made: list[Any] | None = None) -> Any:
+    """The value `encode` wrote; raises (ValueError, TypeError, KeyError …) on anything else.
+    `made` holds the dataclass objects rebuilt so far, in the order `encode` numbered them."""
     kind = type(data)
-    if data is None or kind in (str, int, bool, float):
+    if data is None or kind in _SCALARS:
         return data
-    if kind is not list or not data or type(data[0]) is not str:
+    if kind is not list or not data:
         raise ValueError("not a cached value")
     tag = data[0]
-    if tag == "P":
-        if len(data) != 3 or type(data[1]) is not int or type(data[2]) is not int:
+    if type(tag) is int:
+        if len(data) != 2 or type(data[1]) is not int:
             raise ValueError("not a position")
-        return Position(data[1], data[2])
+        return Position(tag, data[1])
+    if type(tag) is not str:
+        raise ValueError("not a cached value")
+    if made is None:
+        made = []
     if tag == "l":
-        return [item if type(item) in _SCALARS else decode(item) for item in data[1:]]
+        return [item if type(item) in _SCALARS else decode(item, made) for item in data[1:]]
     if tag == "d":
         if len(data) % 2 != 1:
             raise ValueError("odd mapping")
+        if len(data) == 1:
+            return {}
         it = iter(data[1:])
         return {
-            (key if type(key) in _SCALARS else _key(decode(key))): (
-                item if type(item) in _SCALARS else decode(item)
+            (key if type(key) in _SCALARS else _key(decode(key, made))): (
+                item if type(item) in _SCALARS else decode(item, made)
             )
             for key, item in zip(it, it)
         }
-    if tag == "t":
-        return tuple(decode(item) for item in data[1:])
     if tag[0] == "@":
-        return _rebuild(tag[1:], data)
+        return _rebuild(tag[1:], data, made)
+    if tag == "=":
+        if len(data) != 2 or type(data[1]) is not int or not 0 <= data[1] < len(made):
+            raise ValueError("not a reference")
+        return made[data[1]]
+    if tag == "t":
+        return tuple(decode(item, made) for item in data[1:])
     if tag == "D" and len(data) == 2:
         return dt.date.fromisoformat(data[1])
     if tag == "T" and len(data) == 2:
         return dt.datetime.fromisoformat(data[1])
     if tag == "s":
-        return {_key(decode(item)) for item in data[1:]}
+        return {_key(decode(item, made)) for item in data[1:]}
     if tag == "f":
-        return frozenset(_key(decode(item)) for item in data[1:])
+        return frozenset(_key(decode(item, made)) for item in data[1:])
     raise ValueError(f"unknown tag {tag!r}")
 
 
@@ -120,32 +148,31 @@ def _key(value: Any) -> Any:
     return value
 
 
-def _rebuild(name: str, data: list[Any]) -> Any:
+def _rebuild(name: str, data: list[Any], made: list[Any]) -> Any:
     cls = ALLOWED[name]  # KeyError: a class we do not rebuild
-    if len(data) % 2 != 1:
-        raise ValueError("odd dataclass")
-    known = dict(_fields_of(cls))
-    given: dict[str, Any] = {}
-    later: dict[str, Any] = {}
-    it = iter(data[1:])
-    for field_name, item in zip(it, it):
-        if type(field_name) is not str or field_name not in known:
-            raise ValueError(f"{name} has no field {field_name!r}")
-        (given if known[field_name] else later)[field_name] = (
-            item if type(item) in _SCALARS else decode(item)
-        )
-    value = cls(**given)  # fields added since the entry was written take their defaults
-    for field_name, item in later.items():
-        object.__setattr__(value, field_name, item)
+    fields = _fields_of(cls)
+    if len(data) != len(fields) + 1:
+        raise ValueError(f"{name} takes {len(fields)} values")
+    number = len(made)
+    made.append(None)  # its number, taken before what it holds is rebuilt (as encode numbers)
+    values = [item if type(item) in _SCALARS else decode(item, made) for item in data[1:]]
+    if all(init for _, init in fields):
+        value = cls(*values)
+    else:
+        value = cls(**{f: v for (f, init), v in zip(fields, values) if init})
+        for (field_name, init), item in zip(fields, values):
+            if not init:
+                object.__setattr__(value, field_name, item)
+    made[number] = value
     return value
 
 
 def encode_document(document: Document) -> Any:
-    return encode(document)
+    return encode(document, {})
 
 
 def decode_document(data: Any) -> Document:
-    document = decode(data)
+    document = decode(data, [])
     if type(document) is not Document or not isinstance(document.path, str):
         raise TypeError("not a document")
     return document

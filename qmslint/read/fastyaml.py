@@ -11,9 +11,10 @@ composing nodes and walking them measured slower than this one pass over the usu
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
-from qmslint.model import Position
+from qmslint.model import Position, place
 
 KEY = "<key>"
 _KEY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_\-]*):(?:[ ]+|$)(.*)$")
@@ -54,18 +55,18 @@ def load(text: str, line_offset: int, scalar: Any) -> tuple[dict, dict]:
             if items is None:
                 items = result[open_list] = []
             column = line.index(value_text, indent + 1) + 1
-            positions[(open_list, len(items))] = Position(line_no, column)
+            positions[(open_list, len(items))] = place(line_no, column)
             items.append(_value(value_text, scalar))
             continue
         match = _KEY_LINE.match(line)
         if not match:
             raise NotSimple
-        key, rest = match.group(1), match.group(2)
+        key, rest = sys.intern(match.group(1)), match.group(2)  # a key recurs in every document
         if key in result:
             raise NotSimple  # the full path reports it, after any error earlier in the text
-        positions[(key, KEY)] = Position(line_no, 1)
+        positions[(key, KEY)] = place(line_no, 1)
         value_column = len(line) - len(rest) + 1
-        positions[(key,)] = Position(line_no, value_column)
+        positions[(key,)] = place(line_no, value_column)
         open_list, list_indent = (key, None) if rest == "" else (None, None)
         if rest == "":
             result[key] = None
@@ -125,7 +126,7 @@ def _flow_list(
         if (stripped[0] in "'\"") and "," in stripped[1:]:
             raise NotSimple
         lead = len(part) - len(part.lstrip())
-        positions[(key, len(items))] = Position(line_no, offset + lead)
+        positions[(key, len(items))] = place(line_no, offset + lead)
         items.append(_value(stripped, scalar))
         offset += len(part) + 1
     return items

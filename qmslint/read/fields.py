@@ -443,6 +443,9 @@ def canonicalise(
                 )
             )
             continue
+        if key == canonical and type(value) is type(raw_field.value) and value == raw_field.value:
+            fields[canonical] = raw_field  # one object for both (memory: a QMS of 100,000)
+            continue
         fields[canonical] = Field(
             canonical, value, raw_field.position, raw_field.source, raw_field.item_positions
         )

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from qmslint.model import Claim, Field, Position, ReadProblem
+from qmslint.model import NO_ITEMS, Claim, Field, Position, ReadProblem
 from qmslint.read import body, docx, names, references, registers, yamlsafe
 from qmslint.read.access import SIDECAR_SUFFIXES
 from qmslint.read.fields import Spellings
@@ -130,7 +130,7 @@ def fields_from_mapping(loaded: yamlsafe.Loaded, source: str) -> dict[str, Field
         elif isinstance(value, dict):
             items = {k: positions.get((key, k, yamlsafe.KEY)) for k in value}
         else:
-            items = {}
+            items = NO_ITEMS
         result[key] = Field(key, value, key_position, source, items)
     return result
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from qmslint.model import Position
+from qmslint.model import Position, place
 from qmslint.read import fastyaml
 
 try:  # libyaml, through PyYAML, when installed with it
@@ -149,7 +149,7 @@ def _pure_parser() -> Any:
 
 
 def _position(mark: Any, line_offset: int) -> Position:
-    return Position(mark.line + 1 + line_offset, mark.column + 1)
+    return place(mark.line + 1 + line_offset, mark.column + 1)
 
 
 class _Unplaced(Exception):
