@@ -242,6 +242,37 @@ def test_jobs_never_change_the_output(qms: Qms, monkeypatch) -> None:
     assert one.report["findings"]
 
 
+def _misses(qms: Qms, count: int) -> tuple[Path, list[Candidate]]:
+    _repo(qms, count)
+    rels = sorted(p.relative_to(qms.root).as_posix() for p in qms.root.rglob("*.md"))
+    return qms.root, [Candidate(rel) for rel in rels]
+
+
+def test_workers_and_this_process_share_the_reading_in_order(qms: Qms, monkeypatch) -> None:
+    monkeypatch.setattr(document_cache, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(document_cache, "CHUNK", 2)
+    root, misses = _misses(qms, 20)
+    paths = {c.path for c in misses}
+    args = (root, misses, READERS, ReadSettings(), paths)
+    alone = document_cache._read_misses(*args, 1, True)
+    shared = document_cache._read_misses(*args, 3, True)
+    assert [d.path for d, _ in shared] == [c.path for c in misses]
+    assert shared == alone  # the same Documents and the same JSON values, whoever read them
+
+
+def test_a_worker_that_dies_leaves_the_reading_to_this_process(qms: Qms, monkeypatch) -> None:
+    def dies(rels):
+        raise SystemExit(9)  # as a worker killed by the system would end
+
+    monkeypatch.setattr(document_cache, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(document_cache, "CHUNK", 2)
+    monkeypatch.setattr(document_cache, "_work", dies)
+    root, misses = _misses(qms, 8)
+    paths = {c.path for c in misses}
+    read = document_cache._read_misses(root, misses, READERS, ReadSettings(), paths, 2, False)
+    assert [d.path for d, _ in read] == [c.path for c in misses]
+
+
 def test_jobs_is_validated(qms: Qms) -> None:
     _repo(qms, 1)
     assert qms.check("--jobs", "-1").exit_code == 2

@@ -23,9 +23,10 @@ served again while the file is unchanged:
   ignored with a note (one per run), never trusted and never a traceback; writes are atomic
   (support/files.write_atomically), so concurrent runs see whole shards, the last writer winning.
 
-`jobs` > 1 reads the misses in that many processes when there are enough of them to pay for the
-start-up; the workers return each document as its JSON text (compact to pass back), which the
-parent decodes exactly as it decodes the cache, so the output never depends on `jobs`.
+`jobs` > 1 reads the misses in that many processes (this one and `jobs - 1` workers) when
+there are enough of them to pay for the start-up; the workers return their documents as JSON
+text (compact to pass back), which this process decodes exactly as it decodes the cache, so
+the output never depends on `jobs`.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ SHARDS = 64
 RACY_NS = 2_000_000_000
 MAX_SHARD = 256 * 1024 * 1024
 PARALLEL_MIN = 400  # fewer misses than this are read in-process: a pool costs more than it saves
+CHUNK = 100  # documents a worker reads per task
 BUILTIN_READERS = (MarkdownReader, SidecarReader, YamlRecordReader)
 _CODE = Path(__file__).resolve().parent
 
@@ -320,41 +322,114 @@ def _read_misses(
     jobs: int,
     encode: bool,
 ) -> list[tuple[Document, Any]]:
-    """Each miss read: (the Document, its JSON values, or None when not wanted or encodable)."""
-    if jobs > 1 and len(misses) >= PARALLEL_MIN:
-        from concurrent.futures import ProcessPoolExecutor
+    """Each miss read: (the Document, its JSON values, or None when not wanted or encodable).
 
-        size = max(1, -(-len(misses) // (jobs * 4)))
-        chunks = [[c.path for c in misses[i : i + size]] for i in range(0, len(misses), size)]
-        texts: list[str | None] | None = []
+    With `jobs` > 1, `jobs - 1` workers read chunks while this process reads chunks too: a
+    worker's documents come back as JSON text and must be decoded here, which costs about a
+    third of reading one, so the parent is no idle collector but takes whatever chunk is left
+    whenever it is not decoding (the load balances itself on any machine)."""
+    if jobs > 1 and len(misses) >= PARALLEL_MIN:
         try:
-            init = (root, readers, settings, paths)
-            with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=init) as pool:
-                for part in pool.map(_work, chunks):
-                    texts.extend(part)
-        except Exception:  # no processes here (a sandbox): read in this process instead
-            texts = None
-        if texts is not None:
-            out: list[tuple[Document, Any]] = []
-            for candidate, text in zip(misses, texts):
-                if text is None:  # what the codec cannot write: read it here
-                    document = read_document(root, candidate, readers, settings, paths)
-                    out.append((document, None))
-                    continue
-                encoded = json.loads(text)
-                out.append((codec.decode_document(encoded), encoded))
-            return out
-    out = []
-    for candidate in misses:
-        document = read_document(root, candidate, readers, settings, paths)
-        encoded = None
-        if encode:
-            try:
-                encoded = codec.encode_document(document)
-            except (TypeError, ValueError):
-                encoded = None
-        out.append((document, encoded))
-    return out
+            return _read_in_parallel(root, misses, readers, settings, paths, jobs, encode)
+        except _NoProcesses:  # a sandbox without processes: read in this process instead
+            pass
+    return [_read_here(root, candidate, readers, settings, paths, encode) for candidate in misses]
+
+
+class _NoProcesses(Exception):
+    """The worker processes could not be started or died (nothing was lost: read here)."""
+
+
+def _read_here(
+    root: Path,
+    candidate: Candidate,
+    readers: Sequence[Reader],
+    settings: ReadSettings,
+    paths: set[str],
+    encode: bool,
+) -> tuple[Document, Any]:
+    document = read_document(root, candidate, readers, settings, paths)
+    if not encode:
+        return document, None
+    try:
+        return document, codec.encode_document(document)
+    except (TypeError, ValueError):  # a plugin's value in it: such a document is not cached
+        return document, None
+
+
+def _read_in_parallel(
+    root: Path,
+    misses: list[Candidate],
+    readers: Sequence[Reader],
+    settings: ReadSettings,
+    paths: set[str],
+    jobs: int,
+    encode: bool,
+) -> list[tuple[Document, Any]]:
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    size = max(1, min(CHUNK, -(-len(misses) // (jobs * 8))))
+    chunks = [misses[i : i + size] for i in range(0, len(misses), size)]
+    done: list[list[tuple[Document, Any]] | None] = [None] * len(chunks)
+    left = deque(range(len(chunks)))
+    running: dict[Future, int] = {}
+    workers = jobs - 1
+
+    def collect(future: Future) -> None:
+        number = running.pop(future)
+        try:
+            texts = json.loads(future.result())
+        except Exception as exc:  # a worker died (killed, out of memory): nothing is trusted
+            raise _NoProcesses from exc
+        done[number] = [
+            _decoded(root, candidate, text, readers, settings, paths, encode)
+            for candidate, text in zip(chunks[number], texts)
+        ]
+
+    try:
+        init = (root, readers, settings, paths)
+        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=init)
+    except Exception as exc:
+        raise _NoProcesses from exc
+    with pool:
+        try:
+            while left or running:
+                while left and len(running) < 2 * workers:  # each worker one ahead
+                    number = left.popleft()
+                    rels = [c.path for c in chunks[number]]
+                    running[pool.submit(_work, rels)] = number
+                for future in [f for f in running if f.done()]:
+                    collect(future)
+                if left:  # nothing to decode: read the last chunk nobody has taken
+                    number = left.pop()
+                    done[number] = [
+                        _read_here(root, c, readers, settings, paths, encode)
+                        for c in chunks[number]
+                    ]
+                elif running:
+                    wait(running, return_when=FIRST_COMPLETED)
+        except _NoProcesses:
+            raise
+        except Exception as exc:  # the pool broke while submitting
+            raise _NoProcesses from exc
+    return [read for part in done if part is not None for read in part]
+
+
+def _decoded(
+    root: Path,
+    candidate: Candidate,
+    encoded: Any,
+    readers: Sequence[Reader],
+    settings: ReadSettings,
+    paths: set[str],
+    encode: bool,
+) -> tuple[Document, Any]:
+    """A worker's document, rebuilt exactly as the cache rebuilds one (so the output never
+    depends on `jobs`); one the codec could not write is read here."""
+    if encoded is None:
+        return _read_here(root, candidate, readers, settings, paths, encode)
+    return codec.decode_document(encoded), encoded if encode else None
 
 
 _WORKER: dict[str, Any] = {}
@@ -364,17 +439,17 @@ def _init_worker(root: Path, readers: Any, settings: ReadSettings, paths: set[st
     _WORKER.update(root=root, readers=readers, settings=settings, paths=paths)
 
 
-def _work(rels: list[str]) -> list[str | None]:
-    """In a worker: each document read and written as compact JSON text."""
+def _work(rels: list[str]) -> str:
+    """In a worker: the documents read, as one compact JSON array (null: not encodable)."""
     w = _WORKER
-    out: list[str | None] = []
+    out: list[Any] = []
     for rel in rels:
         document = read_document(w["root"], Candidate(rel), w["readers"], w["settings"], w["paths"])
         try:
-            out.append(json.dumps(codec.encode_document(document), separators=(",", ":")))
+            out.append(codec.encode_document(document))
         except (TypeError, ValueError):
             out.append(None)
-    return out
+    return json.dumps(out, separators=(",", ":"))
 
 
 # -- a run's documents, checked again without a run (snapshot.py) ------------------------------

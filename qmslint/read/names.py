@@ -30,6 +30,7 @@ A configured id pattern runs on at most `MAX_NAME_CHARS` characters under RE2
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,8 +124,14 @@ class Names:
 
 
 def check_pattern(pattern: str) -> object:
-    """Compile a configured id pattern under RE2 (linear time: it cannot make reading hang)."""
+    """Compile a configured id pattern under RE2 (linear time: it cannot make reading hang);
+    qmslint's own pattern, of bounded repeats only, runs under `re`, whose calls cost a tenth."""
+    if pattern == DEFAULT_ID_PATTERN:
+        return _DEFAULT_ID
     return compile_pattern(f"(?:{pattern})")
+
+
+_DEFAULT_ID = re.compile(f"(?:{DEFAULT_ID_PATTERN})")
 
 
 @lru_cache(maxsize=4096)
