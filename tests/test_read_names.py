@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qmslint.model import START, Position
 from qmslint.read.names import (
@@ -146,3 +148,14 @@ def test_only_a_level_one_heading_is_a_title():
     assert names.title is None and names.id.value == "SUP-001"
     names = read_names("x.md", "SOP-9: Vigilance", Position(1, 4), heading_level=2)
     assert names.id.value == "SOP-9" and names.title is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="ABCSOPWI-0123456789x ._:/é", max_size=24))
+def test_the_default_id_pattern_matches_under_re_as_under_re2(text: str) -> None:
+    from qmslint.read import names
+    from qmslint.support.patterns import compile_pattern
+
+    under_re2 = compile_pattern(f"(?:{names.DEFAULT_ID_PATTERN})").match(text)
+    under_re = names.check_pattern(names.DEFAULT_ID_PATTERN).match(text)
+    assert (under_re and under_re.group(0)) == (under_re2 and under_re2.group(0))
