@@ -56,8 +56,9 @@ NO_ITEMS: Mapping[Any, Position] = MappingProxyType({})  # a scalar's item posit
 class Field:
     """One metadata value with where it was written.
 
-    `value` is the converted Python value; `positions` holds the position of each list item or
-    mapping value (keyed by index or key) so that a finding can point at the exact item.
+    `value` is the converted Python value; `item_positions` holds the position of each list
+    item (a tuple, by index: a tenth of a mapping's memory) or mapping value (by key), so that a
+    finding can point at the exact item.
     """
 
     name: str
@@ -65,10 +66,13 @@ class Field:
     position: Position
     source: str = "front-matter"  # or "sidecar", "record", "body-table", "label-line",
     # "file-name", "heading", "id-prefix", "folder", "docx-core", "docx-custom", "register" …
-    item_positions: Mapping[Any, Position] = field(default_factory=dict)
+    item_positions: Mapping[Any, Position] | tuple[Position, ...] = field(default_factory=dict)
 
     def position_of(self, item: Any) -> Position:
-        return self.item_positions.get(item, self.position)
+        items = self.item_positions
+        if type(items) is tuple:
+            return items[item] if type(item) is int and 0 <= item < len(items) else self.position
+        return items.get(item, self.position)
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,3 +117,27 @@ def test_a_reference_table_is_not_mistaken_for_a_mapping(qms: Qms) -> None:
     )
     result = qms.check("--select", "MDR001,QL014")
     assert not result.findings, result.stdout
+
+
+def test_a_register_value_fills_the_canonical_fields_never_those_written(tmp_path) -> None:
+    """A document whose keys are all canonical holds one mapping for `fields` and `raw` (memory);
+    a register filling a gap must leave what the document itself says untouched."""
+    from qmslint.index.mappings import _apply_register
+    from qmslint.model import Document, Position
+    from qmslint.read.discovery import Candidate
+    from qmslint.read.document import read_document
+    from qmslint.read.fields import Spellings
+    from qmslint.read.readers import MarkdownReader, ReadSettings
+    from qmslint.read.registers import RegisterRow
+
+    (tmp_path / "SOP-9.md").write_text(
+        "---\nid: SOP-9\ntitle: Buying\ntype: procedure\n---\n", encoding="utf-8"
+    )
+    document = read_document(
+        tmp_path, Candidate("SOP-9.md"), [MarkdownReader()], ReadSettings(), set()
+    )
+    assert document.fields is document.raw
+    row = RegisterRow("SOP-9", {"owner": ("Purchasing lead", Position(4, 3))}, Position(4), {})
+    _apply_register(Document("register.md"), row, document, Spellings.of({}, {}, {}))
+    assert document.get("owner") == "Purchasing lead"
+    assert "owner" not in document.raw and list(document.raw) == ["id", "title", "type"]

@@ -64,6 +64,21 @@ class ClauseId:
         )
 
 
+_SHARED: dict[ClauseId, ClauseId] = {}
+MAX_SHARED = 1 << 16
+
+
+def shared(clause: ClauseId) -> ClauseId:
+    """One object for each clause a repository cites: the index keeps a clause per citation, and
+    100,000 documents cite the same few hundred clauses (each with its `segments`)."""
+    found = _SHARED.get(clause)
+    if found is None:
+        if len(_SHARED) >= MAX_SHARED:
+            return clause
+        found = _SHARED[clause] = clause
+    return found
+
+
 def parse(text: str, default_framework: str | None = None) -> ClauseId:
     """Read one clause reference in the canonical grammar or a common spelling.
 

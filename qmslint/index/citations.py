@@ -37,7 +37,7 @@ def citations_of(document: Document, default_framework: str | None) -> list[Cita
             text = written.value[index]
             position = written.position_of(index)
             error = str(parsed) if isinstance(parsed, clause_ids.ClauseError) else None
-            clause = None if error else parsed
+            clause = None if error else clause_ids.shared(parsed)
             result.append(Citation(index, text, clause, error, written.source, position))
     for claim in document.claims:
         result += claim_citations(claim, default_framework)
@@ -49,7 +49,7 @@ def claim_citations(claim: Claim, default_framework: str | None) -> list[Citatio
     found = []
     for _, parsed in clause_ids.parse_many([claim.text], default_framework):
         error = str(parsed) if isinstance(parsed, clause_ids.ClauseError) else None
-        clause = None if error else parsed
+        clause = None if error else clause_ids.shared(parsed)
         found.append(
             Citation(-1, claim.text, clause, error, claim.source, claim.position, claim.path)
         )

@@ -102,6 +102,8 @@ def _apply_register(
     for name, found in values.items():
         held = document.fields.get(name)
         if held is None:
+            if document.fields is document.raw:  # shared while they agreed (read/document.py)
+                document.fields = dict(document.fields)
             document.fields[name] = found
         elif name in COMPARED and str(held.value).casefold() != str(found.value).casefold():
             holder.problems.append(

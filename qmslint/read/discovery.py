@@ -16,7 +16,7 @@ from qmslint.read.gitutil import git_files, in_git_checkout, why_not_git
 from qmslint.read.globs import matches_any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per file of a repository of 100,000
 class Candidate:
     """A file to read: its repository-relative POSIX path, or why it cannot be read."""
 

@@ -102,6 +102,10 @@ def apply_metadata(
     for named in raw.name_fields.values():  # every id named is compared; a title or type only
         if named.name == "id" or named.name not in document.fields:  # fills a gap (a guess)
             _reconcile(document, named.name, named)
+    if list(document.fields) == list(document.raw) and all(
+        field_ is document.raw[name] for name, field_ in document.fields.items()
+    ):  # every key written canonically: one mapping for both (memory), until the index adds
+        document.fields = document.raw  # a register's value (it copies first: index/mappings)
     document.problems += spelling_problems(
         written, spellings, default_framework(document, standard)
     )

@@ -126,7 +126,7 @@ def fields_from_mapping(loaded: yamlsafe.Loaded, source: str) -> dict[str, Field
     for key, value in loaded.value.items():
         key_position = positions.get((key, yamlsafe.KEY), loaded.position)
         if isinstance(value, list):
-            items = {i: positions[(key, i)] for i in range(len(value))}
+            items = tuple(positions[(key, i)] for i in range(len(value)))
         elif isinstance(value, dict):
             items = {k: positions.get((key, k, yamlsafe.KEY)) for k in value}
         else:
