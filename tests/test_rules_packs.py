@@ -127,3 +127,18 @@ def test_profiles_verb_shows_the_resolved_table(qms: Qms) -> None:
     assert "MDR048" in qms.run("profiles").stdout or "mdr" in qms.run("profiles").stdout
     table = qms.run("profiles", "fda-qmsr").stdout
     assert "FDA019" in table and "ISO150" in table and "DC001" in table and "MDR001" not in table
+
+
+def test_the_shipped_packs_validate_so_a_run_may_trust_them(ruleset: RuleSet) -> None:
+    """A run loads qmslint's own packs without the schema checks (packs.rules.load_pack
+    `trusted`); `builtin_ruleset` validates them in full, and the two load the same rules."""
+    from qmslint import clauses
+    from qmslint.packs.rules import load_pack
+    from qmslint.plugins import host as plugins
+
+    host = plugins.load()
+    for source in [s for s in host.pack_sources if s.builtin]:
+        trusted = load_pack(source.path, host.option_schemas, clauses.shipped(), trusted=True)
+        checked = load_pack(source.path, host.option_schemas, clauses.shipped())
+        assert trusted.rules == checked.rules and trusted.profiles == checked.profiles
+    assert {pack.name for pack in ruleset.packs} >= set(PACKS)

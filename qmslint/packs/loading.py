@@ -70,7 +70,7 @@ def load_ruleset(
         origin = BUILTIN if source.builtin else PLUGIN
         display = f"{source.plugin}:{path.name}" if source.builtin else str(path)
         try:
-            pack = _load(path, schemas, catalogues, source.version, display, cache)
+            pack = _load(path, schemas, catalogues, source.version, display, cache, source.builtin)
         except UserError as exc:
             if source.builtin:
                 raise
@@ -111,19 +111,21 @@ def _load(
     version: str | None,
     display: str,
     cache: Cache,
+    trusted: bool = False,
 ) -> Pack:
-    """Load a pack, from the cache when neither the file nor the check kinds changed."""
+    """Load a pack, from the cache when neither the file nor the check kinds changed
+    (`trusted`: one qmslint ships, see `rules.load_pack`)."""
     try:
         content = safe_open.read_regular(path)
     except OSError as exc:
         raise UserError(f"cannot read rule pack: {exc.strerror}", where=display) from None
     if not cache.enabled:
-        return load_pack(path, schemas, catalogues, version=version, display=display)
+        return load_pack(path, schemas, catalogues, version, display, trusted)
     key = digest(content, str(path), display, version or "", repr(sorted(schemas.items())))
     return cache.cached(
         "packs",
         key,
-        lambda: load_pack(path, schemas, catalogues, version=version, display=display),
+        lambda: load_pack(path, schemas, catalogues, version, display, trusted),
         codec.PACK,
     )
 

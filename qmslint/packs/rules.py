@@ -222,8 +222,13 @@ def load_pack(
     catalogues: clause_ids.Catalogues,
     version: str | None = None,
     display: str | None = None,
+    trusted: bool = False,
 ) -> Pack:
-    """Load and validate one pack file; `check_schemas` maps check kinds to option schemas."""
+    """Load and validate one pack file; `check_schemas` maps check kinds to option schemas.
+
+    `trusted`: a pack qmslint ships, which the test suite validates against the schemas
+    (`session.builtin_ruleset`), is not validated again in every run (a fifth of a cold run's
+    start); every other check still runs."""
     where = display or str(path)
     loaded = validation.read_yaml_mapping(path, where, "rule pack")
     if loaded is None:
@@ -231,7 +236,8 @@ def load_pack(
             "a rule pack must be a mapping with 'pack' and 'rules'", where=f"{where}:1:1"
         )
     data, positions = loaded.value, loaded.positions
-    validation.check(data, "rule-pack.schema.json", where, positions)
+    if not trusted:
+        validation.check(data, "rule-pack.schema.json", where, positions)
 
     def at(*path_: Any) -> str:
         position = positions.get(path_, Position(1, 1))
@@ -252,7 +258,8 @@ def load_pack(
                 where=at("rules", index, "check", "kind"),
             )
         if kind is not None:
-            _check_options(entry, check_schemas[kind], positions, index, where)
+            if not trusted:
+                _check_options(entry, check_schemas[kind], positions, index, where)
             _check_patterns_and_templates(entry, positions, index, where)
         for ref_index, reference in enumerate(entry["references"]):
             clause = clause_ids.parse(reference)
