@@ -419,6 +419,7 @@ def _check(args: argparse.Namespace) -> int:
         return _diff(args, session, outcome)
     if args.fix:
         outcome = _fix(args, session, options, outcome)
+    outcome.let_documents_go()
     shown = ""
     for formatter, file in outputs:
         presentation = Presentation(

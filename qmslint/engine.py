@@ -60,6 +60,14 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)  # said on stderr; the exit code stays
     digests: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 of what was read
 
+    def let_documents_go(self) -> None:
+        """Drop the index before the report is rendered: the report names documents by path
+        and holds none of them, so a repository of 100,000 is not in memory beside its output."""
+        repo = self.repository
+        self.repository = Repository(
+            root=repo.root, settings=repo.settings, catalogues=repo.catalogues
+        )
+
     @property
     def baselinable(self) -> list[Finding]:
         """The findings `qmslint baseline` records: active ones a baseline may suppress."""
