@@ -110,8 +110,6 @@ def decode(data: Any, made: list[Any] | None = None) -> Any:
         raise ValueError("not a cached value")
     if made is None:
         made = []
-    if tag == "l":
-        return [item if type(item) in _SCALARS else decode(item, made) for item in data[1:]]
     if tag == "d":
         if len(data) % 2 != 1:
             raise ValueError("odd mapping")
@@ -125,7 +123,9 @@ def decode(data: Any, made: list[Any] | None = None) -> Any:
             for key, item in zip(it, it)
         }
     if tag[0] == "@":
-        return _rebuild(tag[1:], data, made)
+        return _rebuild(tag, data, made)
+    if tag == "l":
+        return [item if type(item) in _SCALARS else decode(item, made) for item in data[1:]]
     if tag == "=":
         if len(data) != 2 or type(data[1]) is not int or not 0 <= data[1] < len(made):
             raise ValueError("not a reference")
@@ -148,15 +148,28 @@ def _key(value: Any) -> Any:
     return value
 
 
-def _rebuild(name: str, data: list[Any], made: list[Any]) -> Any:
-    cls = ALLOWED[name]  # KeyError: a class we do not rebuild
-    fields = _fields_of(cls)
+_REBUILT: dict[str, tuple[type, tuple[tuple[str, bool], ...], bool]] = {}
+
+
+def _class_of(tag: str) -> tuple[type, tuple[tuple[str, bool], ...], bool]:
+    """(class, its fields, whether all are given to __init__) for a tag `@Name`, worked out
+    once per class: a warm run rebuilds every Field of the repository."""
+    found = _REBUILT.get(tag)
+    if found is None:
+        cls = ALLOWED[tag[1:]]  # KeyError: a class we do not rebuild
+        fields = _fields_of(cls)
+        found = _REBUILT[tag] = (cls, fields, all(init for _, init in fields))
+    return found
+
+
+def _rebuild(tag: str, data: list[Any], made: list[Any]) -> Any:
+    cls, fields, all_init = _class_of(tag)
     if len(data) != len(fields) + 1:
-        raise ValueError(f"{name} takes {len(fields)} values")
+        raise ValueError(f"{tag[1:]} takes {len(fields)} values")
     number = len(made)
     made.append(None)  # its number, taken before what it holds is rebuilt (as encode numbers)
     values = [item if type(item) in _SCALARS else decode(item, made) for item in data[1:]]
-    if all(init for _, init in fields):
+    if all_init:
         value = cls(*values)
     else:
         value = cls(**{f: v for (f, init), v in zip(fields, values) if init})
