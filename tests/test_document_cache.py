@@ -254,9 +254,9 @@ def test_workers_and_this_process_share_the_reading_in_order(qms: Qms, monkeypat
     monkeypatch.setattr(document_cache, "CHUNK", 2)
     root, misses = _misses(qms, 20)
     paths = {c.path for c in misses}
-    args = (root, misses, READERS, ReadSettings(), paths)
-    alone = document_cache._read_misses(*args, 1, True)
-    shared = document_cache._read_misses(*args, 3, True)
+    reading = document_cache._Reading(root, READERS, ReadSettings(), paths, True)
+    alone = document_cache._read_misses(reading, misses, 1)
+    shared = document_cache._read_misses(reading, misses, 3)
     assert [d.path for d, _ in shared] == [c.path for c in misses]
     assert shared == alone  # the same Documents and the same JSON values, whoever read them
 
@@ -270,7 +270,8 @@ def test_a_worker_that_dies_leaves_the_reading_to_this_process(qms: Qms, monkeyp
     monkeypatch.setattr(document_cache, "_work", dies)
     root, misses = _misses(qms, 8)
     paths = {c.path for c in misses}
-    read = document_cache._read_misses(root, misses, READERS, ReadSettings(), paths, 2, False)
+    reading = document_cache._Reading(root, READERS, ReadSettings(), paths, False)
+    read = document_cache._read_misses(reading, misses, 2)
     assert [d.path for d, _ in read] == [c.path for c in misses]
 
 

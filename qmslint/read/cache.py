@@ -291,9 +291,8 @@ def read_documents_cached(
             except Exception:
                 store._note(f"the entry for {rel} is refused")
         misses.append((index, candidate, (*stat, digest)))
-    read = _read_misses(
-        root, [m[1] for m in misses], readers, settings, paths, jobs, store is not None
-    )
+    reading = _Reading(root, readers, settings, paths, store is not None)
+    read = _read_misses(reading, [m[1] for m in misses], jobs)
     for (index, candidate, stat), (document, encoded) in zip(misses, read):
         result[index] = document
         if store is None or stat is None or encoded is None:
@@ -313,58 +312,62 @@ def read_documents_cached(
     return [document for document in result if document is not None]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Reading:
+    """What reading a miss needs, the same in this process and in a worker."""
+
+    root: Path
+    readers: Sequence[Reader]
+    settings: ReadSettings
+    paths: set[str]
+    encode: bool  # whether the cache wants each document's JSON values
+
+    def document(self, rel: str) -> Document:
+        return read_document(self.root, Candidate(rel), self.readers, self.settings, self.paths)
+
+    def here(self, candidate: Candidate) -> tuple[Document, Any]:
+        """(the Document, its JSON values, or None when not wanted or not encodable)."""
+        document = self.document(candidate.path)
+        return document, (_encoded(document) if self.encode else None)
+
+    def rebuilt(self, candidate: Candidate, encoded: Any) -> tuple[Document, Any]:
+        """A worker's document, rebuilt exactly as the cache rebuilds one (so the output never
+        depends on `jobs`); one the codec could not write is read here."""
+        if encoded is None:
+            return self.here(candidate)
+        return codec.decode_document(encoded), (encoded if self.encode else None)
+
+
+def _encoded(document: Document) -> Any:
+    try:
+        return codec.encode_document(document)
+    except (TypeError, ValueError):  # a plugin's value in it: such a document is not cached
+        return None
+
+
 def _read_misses(
-    root: Path,
-    misses: list[Candidate],
-    readers: Sequence[Reader],
-    settings: ReadSettings,
-    paths: set[str],
-    jobs: int,
-    encode: bool,
+    reading: _Reading, misses: list[Candidate], jobs: int
 ) -> list[tuple[Document, Any]]:
     """Each miss read: (the Document, its JSON values, or None when not wanted or encodable).
 
     With `jobs` > 1, `jobs - 1` workers read chunks while this process reads chunks too: a
     worker's documents come back as JSON text and must be decoded here, which costs about a
-    third of reading one, so the parent is no idle collector but takes whatever chunk is left
-    whenever it is not decoding (the load balances itself on any machine)."""
+    third of reading one, so this process is no idle collector but takes whatever chunk is
+    left whenever it has nothing to decode (the load balances itself on any machine)."""
     if jobs > 1 and len(misses) >= PARALLEL_MIN:
         try:
-            return _read_in_parallel(root, misses, readers, settings, paths, jobs, encode)
+            return _read_in_parallel(reading, misses, jobs)
         except _NoProcesses:  # a sandbox without processes: read in this process instead
             pass
-    return [_read_here(root, candidate, readers, settings, paths, encode) for candidate in misses]
+    return [reading.here(candidate) for candidate in misses]
 
 
 class _NoProcesses(Exception):
     """The worker processes could not be started or died (nothing was lost: read here)."""
 
 
-def _read_here(
-    root: Path,
-    candidate: Candidate,
-    readers: Sequence[Reader],
-    settings: ReadSettings,
-    paths: set[str],
-    encode: bool,
-) -> tuple[Document, Any]:
-    document = read_document(root, candidate, readers, settings, paths)
-    if not encode:
-        return document, None
-    try:
-        return document, codec.encode_document(document)
-    except (TypeError, ValueError):  # a plugin's value in it: such a document is not cached
-        return document, None
-
-
 def _read_in_parallel(
-    root: Path,
-    misses: list[Candidate],
-    readers: Sequence[Reader],
-    settings: ReadSettings,
-    paths: set[str],
-    jobs: int,
-    encode: bool,
+    reading: _Reading, misses: list[Candidate], jobs: int
 ) -> list[tuple[Document, Any]]:
     from collections import deque
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -382,14 +385,10 @@ def _read_in_parallel(
             texts = json.loads(future.result())
         except Exception as exc:  # a worker died (killed, out of memory): nothing is trusted
             raise _NoProcesses from exc
-        done[number] = [
-            _decoded(root, candidate, text, readers, settings, paths, encode)
-            for candidate, text in zip(chunks[number], texts)
-        ]
+        done[number] = [reading.rebuilt(c, text) for c, text in zip(chunks[number], texts)]
 
     try:
-        init = (root, readers, settings, paths)
-        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=init)
+        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(reading,))
     except Exception as exc:
         raise _NoProcesses from exc
     with pool:
@@ -397,16 +396,12 @@ def _read_in_parallel(
             while left or running:
                 while left and len(running) < 2 * workers:  # each worker one ahead
                     number = left.popleft()
-                    rels = [c.path for c in chunks[number]]
-                    running[pool.submit(_work, rels)] = number
+                    running[pool.submit(_work, [c.path for c in chunks[number]])] = number
                 for future in [f for f in running if f.done()]:
                     collect(future)
                 if left:  # nothing to decode: read the last chunk nobody has taken
                     number = left.pop()
-                    done[number] = [
-                        _read_here(root, c, readers, settings, paths, encode)
-                        for c in chunks[number]
-                    ]
+                    done[number] = [reading.here(c) for c in chunks[number]]
                 elif running:
                     wait(running, return_when=FIRST_COMPLETED)
         except _NoProcesses:
@@ -416,40 +411,17 @@ def _read_in_parallel(
     return [read for part in done if part is not None for read in part]
 
 
-def _decoded(
-    root: Path,
-    candidate: Candidate,
-    encoded: Any,
-    readers: Sequence[Reader],
-    settings: ReadSettings,
-    paths: set[str],
-    encode: bool,
-) -> tuple[Document, Any]:
-    """A worker's document, rebuilt exactly as the cache rebuilds one (so the output never
-    depends on `jobs`); one the codec could not write is read here."""
-    if encoded is None:
-        return _read_here(root, candidate, readers, settings, paths, encode)
-    return codec.decode_document(encoded), encoded if encode else None
+_WORKER: list[_Reading] = []
 
 
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(root: Path, readers: Any, settings: ReadSettings, paths: set[str]) -> None:
-    _WORKER.update(root=root, readers=readers, settings=settings, paths=paths)
+def _init_worker(reading: _Reading) -> None:
+    _WORKER[:] = [reading]
 
 
 def _work(rels: list[str]) -> str:
     """In a worker: the documents read, as one compact JSON array (null: not encodable)."""
-    w = _WORKER
-    out: list[Any] = []
-    for rel in rels:
-        document = read_document(w["root"], Candidate(rel), w["readers"], w["settings"], w["paths"])
-        try:
-            out.append(codec.encode_document(document))
-        except (TypeError, ValueError):
-            out.append(None)
-    return json.dumps(out, separators=(",", ":"))
+    reading = _WORKER[0]
+    return json.dumps([_encoded(reading.document(rel)) for rel in rels], separators=(",", ":"))
 
 
 # -- a run's documents, checked again without a run (snapshot.py) ------------------------------
