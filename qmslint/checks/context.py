@@ -4,7 +4,7 @@ settings, and the one way a finding is made."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,24 @@ class Shared:
     active_rules: Mapping[str, Rule]
     settings: CheckSettings = field(default_factory=CheckSettings)
     selections: dict[str, list[Document]] = field(default_factory=dict)
+    assessments: dict[str, list[Any]] = field(default_factory=dict)  # existence.assess, by rule
+    memo: dict[str, Any] = field(default_factory=dict)  # what a check kind works out once a run
+    _by_type: tuple[dict[Hashable, list[int]], list[int]] | None = field(default=None, repr=False)
+
+    def of_types(self, types: list[Any]) -> list[Document]:
+        """The documents whose type may be one of `types`, in document order: a selector's
+        candidates from an index built once per run, not a pass over every document."""
+        if self._by_type is None:
+            self._by_type = _type_index(self.repo.documents)
+        index, odd = self._by_type
+        found = set(odd)  # unhashable types: the selector's own test decides
+        for name in types:
+            try:
+                found.update(index.get(name, ()))
+            except TypeError:  # an unhashable type asked for matches only an odd one
+                continue
+        documents = self.repo.documents
+        return [documents[i] for i in sorted(found)]
 
 
 class CheckContext:
@@ -57,44 +75,58 @@ class CheckContext:
         cache_key = repr(sorted(selector.items()))
         cached = self.shared.selections.get(cache_key)
         if cached is None:
-            cached = [doc for doc in self._candidates(selector) if self._matches(doc, selector)]
+            matches = self._matcher(selector)
+            cached = [doc for doc in self._candidates(selector) if matches(doc)]
             self.shared.selections[cache_key] = cached
         return cached
 
     def _candidates(self, selector: Mapping[str, Any]) -> list[Document]:
         if "clauses" not in selector:
-            return self.repo.documents
+            types = as_list(selector.get("type"))
+            return self.shared.of_types(types) if types else self.repo.documents
         found: dict[str, Document] = {}
         for text in selector["clauses"]:
             for doc in self.repo.documents_covering(clause_ids.parse(text)):
                 found[doc.path] = doc
         return [found[path] for path in sorted(found)]
 
-    def _matches(self, doc: Document, selector: Mapping[str, Any]) -> bool:
-        if not doc.has_metadata:
-            return False
+    def _matcher(self, selector: Mapping[str, Any]) -> Callable[[Document], bool]:
+        """The selector as a test of one document: its options are read once, not per
+        document (a selection runs over every document of the repository)."""
         status = as_list(selector.get("status"))
-        if status and "any" not in status:
-            in_force = "in-force" in status and self.repo.in_force(doc)
-            if not in_force and doc.status not in status:
-                return False
+        if "any" in status:
+            status = []
+        in_force = self.repo.settings.in_force if "in-force" in status else ()
         types = as_list(selector.get("type"))
-        if types and doc.type not in types:
-            return False
-        if "id_pattern" in selector and not patterns.search(selector["id_pattern"], doc.id or ""):
-            return False
-        if "title_pattern" in selector and not patterns.search(
-            selector["title_pattern"], str(doc.get("title") or ""), ignore_case=True
-        ):
-            return False
-        if any(name not in doc.fields for name in as_list(selector.get("has"))):
-            return False
-        if "for_device" in selector:
-            return any(
-                device_matches(device, selector["for_device"])
-                for device in self.repo.devices_for(doc)
-            )
-        return True
+        by_id, id_pattern = "id_pattern" in selector, selector.get("id_pattern")
+        by_title, title_pattern = "title_pattern" in selector, selector.get("title_pattern")
+        has = as_list(selector.get("has"))
+        by_device, for_device = "for_device" in selector, selector.get("for_device")
+
+        def matches(doc: Document) -> bool:
+            if not doc.has_metadata:
+                return False
+            if status:
+                value = doc.status
+                if value not in in_force and value not in status:
+                    return False
+            if types and doc.type not in types:
+                return False
+            if by_id and not patterns.search(id_pattern, doc.id or ""):
+                return False
+            if by_title and not patterns.search(
+                title_pattern, str(doc.get("title") or ""), ignore_case=True
+            ):
+                return False
+            if any(name not in doc.fields for name in has):
+                return False
+            if by_device:
+                return any(
+                    device_matches(device, for_device) for device in self.repo.devices_for(doc)
+                )
+            return True
+
+        return matches
 
     def devices(self, match: Mapping[str, Any] | list[Mapping[str, Any]] | None) -> list[Device]:
         """The devices meeting a match, or any of a list of matches (all when none)."""
@@ -134,6 +166,18 @@ class CheckContext:
             key=key or (field_.name if field_ else ""),
             severity=severity,
         )
+
+
+def _type_index(documents: list[Document]) -> tuple[dict[Hashable, list[int]], list[int]]:
+    """Document indices by type, and those whose type cannot be a key (a list, say)."""
+    index: dict[Hashable, list[int]] = {}
+    odd: list[int] = []
+    for position, document in enumerate(documents):
+        try:
+            index.setdefault(document.type, []).append(position)
+        except TypeError:
+            odd.append(position)
+    return index, odd
 
 
 def describe(document: Document) -> str:

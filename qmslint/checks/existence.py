@@ -75,7 +75,16 @@ def assess(ctx: CheckContext) -> list[Assessment]:
     clauses listed must all be covered (the sub-clauses a rule needs under a heading): a document
     citing one of `select.clauses` still satisfies the rule whole; covering some but not all of
     `all_of` is *partly covered*.
+
+    Decided once per rule and run: the check's findings and the matrix read the same list.
     """
+    made = ctx.shared.assessments.get(ctx.rule.id)
+    if made is None:
+        made = ctx.shared.assessments[ctx.rule.id] = _assess(ctx)
+    return made
+
+
+def _assess(ctx: CheckContext) -> list[Assessment]:
     options = ctx.options
     selector = options.get("select") or {}
     required = [clause_ids.parse(text) for text in selector.get("clauses", ())]
