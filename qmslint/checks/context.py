@@ -35,22 +35,72 @@ class Shared:
     selections: dict[str, list[Document]] = field(default_factory=dict)
     assessments: dict[str, list[Any]] = field(default_factory=dict)  # existence.assess, by rule
     memo: dict[str, Any] = field(default_factory=dict)  # what a check kind works out once a run
-    _by_type: tuple[dict[Hashable, list[int]], list[int]] | None = field(default=None, repr=False)
+    _index: _Index | None = field(default=None, repr=False)
+    _covering: dict[str, list[Document]] = field(default_factory=dict, repr=False)
 
-    def of_types(self, types: list[Any]) -> list[Document]:
-        """The documents whose type may be one of `types`, in document order: a selector's
-        candidates from an index built once per run, not a pass over every document."""
-        if self._by_type is None:
-            self._by_type = _type_index(self.repo.documents)
-        index, odd = self._by_type
-        found = set(odd)  # unhashable types: the selector's own test decides
-        for name in types:
-            try:
-                found.update(index.get(name, ()))
-            except TypeError:  # an unhashable type asked for matches only an odd one
+    def covering(self, clause: str) -> list[Document]:
+        """The documents covering a clause written in a selector, asked once per run (rules
+        and their near misses select the same clauses)."""
+        found = self._covering.get(clause)
+        if found is None:
+            found = self._covering[clause] = self.repo.documents_covering(clause_ids.parse(clause))
+        return found
+
+    def narrowed(self, statuses: list[Any], types: list[Any]) -> set[int] | None:
+        """The documents (by `id`) with metadata whose status and type may match a selector's,
+        from an index built once per run; None when neither narrows. A superset: the
+        selector's own test decides each of them."""
+        if not statuses and not types:
+            return None
+        if self._index is None:
+            self._index = _Index.of(self.repo.documents)
+        index = self._index
+        key = repr((statuses, types))  # the same few pairs come back in many selectors
+        found = index.narrowed.get(key)
+        if found is None:
+            found = index.among(index.by_type, types) if types else None
+            if statuses:
+                in_force = self.repo.settings.in_force
+                wanted = [*statuses, *in_force] if "in-force" in statuses else statuses
+                by_status = index.among(index.by_status, wanted)
+                found = by_status if found is None else found & by_status
+            index.narrowed[key] = found
+        return found
+
+
+@dataclass
+class _Index:
+    """The documents with metadata (by `id`) by type and by status; `odd` holds those whose
+    type or status cannot be a key (a list, say)."""
+
+    by_type: dict[Hashable, set[int]]
+    by_status: dict[Hashable, set[int]]
+    odd: set[int]
+    narrowed: dict[str, set[int]] = field(default_factory=dict)  # Shared.narrowed, by key
+
+    @classmethod
+    def of(cls, documents: list[Document]) -> _Index:
+        made = cls({}, {}, set())
+        for document in documents:
+            if not document.has_metadata:
                 continue
-        documents = self.repo.documents
-        return [documents[i] for i in sorted(found)]
+            key = id(document)
+            try:
+                made.by_type.setdefault(document.type, set()).add(key)
+                made.by_status.setdefault(document.status, set()).add(key)
+            except TypeError:
+                made.odd.add(key)
+        return made
+
+    def among(self, index: dict[Hashable, set[int]], values: list[Any]) -> set[int]:
+        """The documents whose value (type or status) may equal one of `values`."""
+        found = set(self.odd)
+        for value in values:
+            try:
+                found |= index.get(value, set())
+            except TypeError:  # an unhashable value equals no key, only an odd one
+                continue
+        return found
 
 
 class CheckContext:
@@ -81,14 +131,21 @@ class CheckContext:
         return cached
 
     def _candidates(self, selector: Mapping[str, Any]) -> list[Document]:
+        """The documents a selector may match, in the order of its result: by status and type
+        from the run's index, and by the clauses they cite."""
+        statuses = as_list(selector.get("status"))
+        allowed = self.shared.narrowed(
+            [] if "any" in statuses else statuses, as_list(selector.get("type"))
+        )
+        documents = self.repo.documents
         if "clauses" not in selector:
-            types = as_list(selector.get("type"))
-            return self.shared.of_types(types) if types else self.repo.documents
+            return documents if allowed is None else [d for d in documents if id(d) in allowed]
         found: dict[str, Document] = {}
         for text in selector["clauses"]:
-            for doc in self.repo.documents_covering(clause_ids.parse(text)):
+            for doc in self.shared.covering(text):
                 found[doc.path] = doc
-        return [found[path] for path in sorted(found)]
+        citing = [found[path] for path in sorted(found)]
+        return citing if allowed is None else [d for d in citing if id(d) in allowed]
 
     def _matcher(self, selector: Mapping[str, Any]) -> Callable[[Document], bool]:
         """The selector as a test of one document: its options are read once, not per
@@ -166,18 +223,6 @@ class CheckContext:
             key=key or (field_.name if field_ else ""),
             severity=severity,
         )
-
-
-def _type_index(documents: list[Document]) -> tuple[dict[Hashable, list[int]], list[int]]:
-    """Document indices by type, and those whose type cannot be a key (a list, say)."""
-    index: dict[Hashable, list[int]] = {}
-    odd: list[int] = []
-    for position, document in enumerate(documents):
-        try:
-            index.setdefault(document.type, []).append(position)
-        except TypeError:
-            odd.append(position)
-    return index, odd
 
 
 def describe(document: Document) -> str:
