@@ -253,7 +253,10 @@ def _missed_by(
     if headings:
         return f"cites {', '.join(sorted(headings))}, a heading that covers none of its sub-clauses"
     below = {
-        str(c) for clause in required for c in coverage.cites_only_below(cited, clause, catalogues)
+        str(c)
+        for clause in required
+        if any(clause.is_ancestor_of(c) for c in cited)  # else there is nothing below it
+        for c in coverage.cites_only_below(cited, clause, catalogues)
     }
     if below:
         return f"cites only the sub-clause {', '.join(sorted(below))}"

@@ -90,6 +90,12 @@ class _Plan:
             asserts=bool({"equals", "one_of", "min_items"} & given or pattern or numbers or dates),
         )
 
+    def label(self, path: str, device: Device | None) -> tuple[str, str]:
+        """How findings name the field (for a device), and the start of their key."""
+        if device is None:
+            return f"'{path}'", path
+        return f"'{path}' for device {device.id}", f"{path}@{device.id}"
+
     def quiet(self, value: Any) -> bool:
         """Whether the rule has nothing to say of `value`, whatever the document."""
         if value in (None, "", []):
@@ -113,12 +119,13 @@ def check_field(ctx: CheckContext) -> Iterable[Finding]:
     path = options["field"]
     name, _, sub = path.partition(".")
     plan = _Plan.of(ctx)
+    plain = plan.label(path, None)
     devices_match = options.get("for_devices")
     for document in ctx.select(options.get("select")):
         field_, value, item = _lookup(document, name, sub)
         if devices_match is None:
             if not plan.quiet(value):
-                yield from _judge(ctx, plan, document, field_, value, item, path, None)
+                yield from _judge(ctx, plan, document, field_, value, item, path, None, plain)
             continue
         for device in ctx.repo.devices_for(document):
             if not device_matches(device, devices_match):
@@ -126,7 +133,10 @@ def check_field(ctx: CheckContext) -> Iterable[Finding]:
             per_device = value.get(device.id) if isinstance(value, dict) else value
             per_item = device.id if isinstance(value, dict) else item
             if not plan.quiet(per_device):
-                yield from _judge(ctx, plan, document, field_, per_device, per_item, path, device)
+                label = plan.label(path, device)
+                yield from _judge(
+                    ctx, plan, document, field_, per_device, per_item, path, device, label
+                )
 
 
 def _judge(
@@ -138,10 +148,10 @@ def _judge(
     item: Any,
     path: str,
     device: Device | None,
+    label: tuple[str, str],  # plan.label(path, device)
 ) -> Iterable[Finding]:
     options = ctx.options
-    subject = f"'{path}'" + (f" for device {device.id}" if device else "")
-    key = path + (f"@{device.id}" if device else "")
+    subject, key = label
     custom = options.get("message")
     device_id = device.id if device else ""
 

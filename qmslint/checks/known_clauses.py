@@ -74,10 +74,21 @@ class Verdict(NamedTuple):
     reserved: str | None  # why a reserved section is empty
     known: bool
 
+    @property
+    def clean(self) -> bool:
+        """A listed, unreserved id of a catalogued framework: nothing to report."""
+        return (
+            self.catalogue is not None
+            and self.below is None
+            and self.reserved is None
+            and self.known
+        )
+
 
 def _cited(ctx: CheckContext) -> list[tuple[Document, Citation, Verdict]]:
-    """The citations the rules of this kind judge, each with its clause's verdict: worked out
-    once per run for all of them (they read every citation of every document)."""
+    """The citations a rule of this kind may report, each with its clause's verdict: worked out
+    once per run for all of them (they read every citation of every document). A listed,
+    unreserved clause id of a catalogued framework is left out: no rule of the kind reports it."""
     found = ctx.shared.memo.get("clause-ids-known")
     if found is not None:
         return found
@@ -93,7 +104,8 @@ def _cited(ctx: CheckContext) -> list[tuple[Document, Citation, Verdict]]:
             verdict = verdicts.get(citation.clause)
             if verdict is None:
                 verdict = verdicts[citation.clause] = _verdict(citation.clause, catalogues)
-            found.append((document, citation, verdict))
+            if not verdict.clean:
+                found.append((document, citation, verdict))
     ctx.shared.memo["clause-ids-known"] = found
     return found
 
