@@ -121,12 +121,16 @@ def check_field(ctx: CheckContext) -> Iterable[Finding]:
     plan = _Plan.of(ctx)
     plain = plan.label(path, None)
     devices_match = options.get("for_devices")
-    for document in ctx.select(options.get("select")):
-        field_, value, item = _lookup(document, name, sub)
-        if devices_match is None:
-            if not plan.quiet(value):
+    documents = ctx.select(options.get("select"))
+    if devices_match is None:
+        quiet = plan.quiet
+        for document in documents:
+            field_, value, item = _lookup(document, name, sub)
+            if not quiet(value):
                 yield from _judge(ctx, plan, document, field_, value, item, path, None, plain)
-            continue
+        return
+    for document in documents:
+        field_, value, item = _lookup(document, name, sub)
         for device in ctx.repo.devices_for(document):
             if not device_matches(device, devices_match):
                 continue

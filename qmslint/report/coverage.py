@@ -165,10 +165,12 @@ def matrix_rows(
     """The matrix: every assessment as a row, with the finding it made (after suppression)."""
     by_fingerprint = {f.fingerprint: f for f in findings}
     forbidden = _forbidden(rules)
+    refs_of: dict[tuple[clause_ids.ClauseId, ...], _Refs] = {}  # rows per device share them
     rows = []
     for made in assessments:
         rule = rules[made.rule]
-        refs = _Refs(repo, [*made.required, *made.all_of])
+        required = (*made.required, *made.all_of)
+        refs = refs_of.get(required) or refs_of.setdefault(required, _Refs(repo, required))
         documents = [refs.ref(d, True) for d in made.documents]
         documents += [refs.ref(d, False) for d in made.not_in_force]
         row = CoverageRow(
@@ -221,6 +223,7 @@ class _Refs:
         self.repo = repo
         self.required = list(required)
         self._known: dict[clause_ids.ClauseId, bool] = {}
+        self._made: dict[tuple[int, bool], DocumentRef] = {}
 
     def _covers(self, cited: clause_ids.ClauseId) -> bool:
         found = self._known.get(cited)
@@ -232,6 +235,13 @@ class _Refs:
         return found
 
     def ref(self, document: Document, in_force: bool) -> DocumentRef:
+        """The document's ref (made once: a `DocumentRef` is frozen, rows may share it)."""
+        made = self._made.get((id(document), in_force))
+        if made is None:
+            made = self._made[(id(document), in_force)] = self._new(document, in_force)
+        return made
+
+    def _new(self, document: Document, in_force: bool) -> DocumentRef:
         cited = [
             c.clause for c in self.repo.citations.get(document.path, ()) if c.clause is not None
         ]
