@@ -4,7 +4,7 @@ settings, and the one way a finding is made."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,74 @@ class Shared:
     active_rules: Mapping[str, Rule]
     settings: CheckSettings = field(default_factory=CheckSettings)
     selections: dict[str, list[Document]] = field(default_factory=dict)
+    assessments: dict[str, list[Any]] = field(default_factory=dict)  # existence.assess, by rule
+    memo: dict[str, Any] = field(default_factory=dict)  # what a check kind works out once a run
+    _index: _Index | None = field(default=None, repr=False)
+    _covering: dict[str, list[Document]] = field(default_factory=dict, repr=False)
+
+    def covering(self, clause: str) -> list[Document]:
+        """The documents covering a clause written in a selector, asked once per run (rules
+        and their near misses select the same clauses)."""
+        found = self._covering.get(clause)
+        if found is None:
+            found = self._covering[clause] = self.repo.documents_covering(clause_ids.parse(clause))
+        return found
+
+    def narrowed(self, statuses: list[Any], types: list[Any]) -> set[int] | None:
+        """The documents (by `id`) with metadata whose status and type may match a selector's,
+        from an index built once per run; None when neither narrows. A superset: the
+        selector's own test decides each of them."""
+        if not statuses and not types:
+            return None
+        if self._index is None:
+            self._index = _Index.of(self.repo.documents)
+        index = self._index
+        key = repr((statuses, types))  # the same few pairs come back in many selectors
+        found = index.narrowed.get(key)
+        if found is None:
+            found = index.among(index.by_type, types) if types else None
+            if statuses:
+                in_force = self.repo.settings.in_force
+                wanted = [*statuses, *in_force] if "in-force" in statuses else statuses
+                by_status = index.among(index.by_status, wanted)
+                found = by_status if found is None else found & by_status
+            index.narrowed[key] = found
+        return found
+
+
+@dataclass
+class _Index:
+    """The documents with metadata (by `id`) by type and by status; `odd` holds those whose
+    type or status cannot be a key (a list, say)."""
+
+    by_type: dict[Hashable, set[int]]
+    by_status: dict[Hashable, set[int]]
+    odd: set[int]
+    narrowed: dict[str, set[int]] = field(default_factory=dict)  # Shared.narrowed, by key
+
+    @classmethod
+    def of(cls, documents: list[Document]) -> _Index:
+        made = cls({}, {}, set())
+        for document in documents:
+            if not document.has_metadata:
+                continue
+            key = id(document)
+            try:
+                made.by_type.setdefault(document.type, set()).add(key)
+                made.by_status.setdefault(document.status, set()).add(key)
+            except TypeError:
+                made.odd.add(key)
+        return made
+
+    def among(self, index: dict[Hashable, set[int]], values: list[Any]) -> set[int]:
+        """The documents whose value (type or status) may equal one of `values`."""
+        found = set(self.odd)
+        for value in values:
+            try:
+                found |= index.get(value, set())
+            except TypeError:  # an unhashable value equals no key, only an odd one
+                continue
+        return found
 
 
 class CheckContext:
@@ -57,44 +125,65 @@ class CheckContext:
         cache_key = repr(sorted(selector.items()))
         cached = self.shared.selections.get(cache_key)
         if cached is None:
-            cached = [doc for doc in self._candidates(selector) if self._matches(doc, selector)]
+            matches = self._matcher(selector)
+            cached = [doc for doc in self._candidates(selector) if matches(doc)]
             self.shared.selections[cache_key] = cached
         return cached
 
     def _candidates(self, selector: Mapping[str, Any]) -> list[Document]:
+        """The documents a selector may match, in the order of its result: by status and type
+        from the run's index, and by the clauses they cite."""
+        statuses = as_list(selector.get("status"))
+        allowed = self.shared.narrowed(
+            [] if "any" in statuses else statuses, as_list(selector.get("type"))
+        )
+        documents = self.repo.documents
         if "clauses" not in selector:
-            return self.repo.documents
+            return documents if allowed is None else [d for d in documents if id(d) in allowed]
         found: dict[str, Document] = {}
         for text in selector["clauses"]:
-            for doc in self.repo.documents_covering(clause_ids.parse(text)):
+            for doc in self.shared.covering(text):
                 found[doc.path] = doc
-        return [found[path] for path in sorted(found)]
+        citing = [found[path] for path in sorted(found)]
+        return citing if allowed is None else [d for d in citing if id(d) in allowed]
 
-    def _matches(self, doc: Document, selector: Mapping[str, Any]) -> bool:
-        if not doc.has_metadata:
-            return False
+    def _matcher(self, selector: Mapping[str, Any]) -> Callable[[Document], bool]:
+        """The selector as a test of one document: its options are read once, not per
+        document (a selection runs over every document of the repository)."""
         status = as_list(selector.get("status"))
-        if status and "any" not in status:
-            in_force = "in-force" in status and self.repo.in_force(doc)
-            if not in_force and doc.status not in status:
-                return False
+        if "any" in status:
+            status = []
+        in_force = self.repo.settings.in_force if "in-force" in status else ()
         types = as_list(selector.get("type"))
-        if types and doc.type not in types:
-            return False
-        if "id_pattern" in selector and not patterns.search(selector["id_pattern"], doc.id or ""):
-            return False
-        if "title_pattern" in selector and not patterns.search(
-            selector["title_pattern"], str(doc.get("title") or ""), ignore_case=True
-        ):
-            return False
-        if any(name not in doc.fields for name in as_list(selector.get("has"))):
-            return False
-        if "for_device" in selector:
-            return any(
-                device_matches(device, selector["for_device"])
-                for device in self.repo.devices_for(doc)
-            )
-        return True
+        by_id, id_pattern = "id_pattern" in selector, selector.get("id_pattern")
+        by_title, title_pattern = "title_pattern" in selector, selector.get("title_pattern")
+        has = as_list(selector.get("has"))
+        by_device, for_device = "for_device" in selector, selector.get("for_device")
+
+        def matches(doc: Document) -> bool:
+            if not doc.has_metadata:
+                return False
+            if status:
+                value = doc.status
+                if value not in in_force and value not in status:
+                    return False
+            if types and doc.type not in types:
+                return False
+            if by_id and not patterns.search(id_pattern, doc.id or ""):
+                return False
+            if by_title and not patterns.search(
+                title_pattern, str(doc.get("title") or ""), ignore_case=True
+            ):
+                return False
+            if any(name not in doc.fields for name in has):
+                return False
+            if by_device:
+                return any(
+                    device_matches(device, for_device) for device in self.repo.devices_for(doc)
+                )
+            return True
+
+        return matches
 
     def devices(self, match: Mapping[str, Any] | list[Mapping[str, Any]] | None) -> list[Device]:
         """The devices meeting a match, or any of a list of matches (all when none)."""

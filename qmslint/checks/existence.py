@@ -75,7 +75,16 @@ def assess(ctx: CheckContext) -> list[Assessment]:
     clauses listed must all be covered (the sub-clauses a rule needs under a heading): a document
     citing one of `select.clauses` still satisfies the rule whole; covering some but not all of
     `all_of` is *partly covered*.
+
+    Decided once per rule and run: the check's findings and the matrix read the same list.
     """
+    made = ctx.shared.assessments.get(ctx.rule.id)
+    if made is None:
+        made = ctx.shared.assessments[ctx.rule.id] = _assess(ctx)
+    return made
+
+
+def _assess(ctx: CheckContext) -> list[Assessment]:
     options = ctx.options
     selector = options.get("select") or {}
     required = [clause_ids.parse(text) for text in selector.get("clauses", ())]
@@ -244,7 +253,10 @@ def _missed_by(
     if headings:
         return f"cites {', '.join(sorted(headings))}, a heading that covers none of its sub-clauses"
     below = {
-        str(c) for clause in required for c in coverage.cites_only_below(cited, clause, catalogues)
+        str(c)
+        for clause in required
+        if any(clause.is_ancestor_of(c) for c in cited)  # else there is nothing below it
+        for c in coverage.cites_only_below(cited, clause, catalogues)
     }
     if below:
         return f"cites only the sub-clause {', '.join(sorted(below))}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from qmslint.checks.context import CheckContext
@@ -59,9 +60,51 @@ OPTIONS = options_schema(
 )
 
 
-def _lookup(document: Document, path: str) -> tuple[Field | None, Any, Any]:
-    """(field, value, item key) for `name` or `name.key`; value None when absent."""
-    name, _, sub = path.partition(".")
+@dataclass(frozen=True)
+class _Plan:
+    """A rule's options, read once: they are the same for each of the thousands of documents it
+    judges, most of which it has nothing to say about."""
+
+    asks_missing: bool  # a missing value is a finding
+    pattern: str | None
+    numbers: bool  # min, max or at_least_device_fact
+    dates: bool  # not_before_field, not_after_field or not_after_today
+    asserts: bool  # anything to check of a value that is there
+
+    @classmethod
+    def of(cls, ctx: CheckContext) -> _Plan:
+        options = ctx.options
+        given = set(options)
+        pattern = options.get("pattern")
+        if options.get("pattern_from_config"):
+            pattern = ctx.settings.id_pattern
+        numbers = bool({"min", "max", "at_least_device_fact"} & given)
+        dates = bool({"not_before_field", "not_after_field", "not_after_today"} & given)
+        return cls(
+            asks_missing=bool(
+                options.get("present") or (not options.get("if_present") and ASSERTIONS & given)
+            ),
+            pattern=pattern,
+            numbers=numbers,
+            dates=dates,
+            asserts=bool({"equals", "one_of", "min_items"} & given or pattern or numbers or dates),
+        )
+
+    def label(self, path: str, device: Device | None) -> tuple[str, str]:
+        """How findings name the field (for a device), and the start of their key."""
+        if device is None:
+            return f"'{path}'", path
+        return f"'{path}' for device {device.id}", f"{path}@{device.id}"
+
+    def quiet(self, value: Any) -> bool:
+        """Whether the rule has nothing to say of `value`, whatever the document."""
+        if value in (None, "", []):
+            return not self.asks_missing
+        return not self.asserts
+
+
+def _lookup(document: Document, name: str, sub: str) -> tuple[Field | None, Any, Any]:
+    """(field, value, item key) for `name` or `name.key` (`sub`); value None when absent."""
     found = document.fields.get(name) or document.raw.get(name)
     if found is None:
         return None, None, None
@@ -74,32 +117,45 @@ def _lookup(document: Document, path: str) -> tuple[Field | None, Any, Any]:
 def check_field(ctx: CheckContext) -> Iterable[Finding]:
     options = ctx.options
     path = options["field"]
+    name, _, sub = path.partition(".")
+    plan = _Plan.of(ctx)
+    plain = plan.label(path, None)
     devices_match = options.get("for_devices")
-    for document in ctx.select(options.get("select")):
-        field_, value, item = _lookup(document, path)
-        if devices_match is None:
-            yield from _judge(ctx, document, field_, value, item, path, None)
-            continue
+    documents = ctx.select(options.get("select"))
+    if devices_match is None:
+        quiet = plan.quiet
+        for document in documents:
+            field_, value, item = _lookup(document, name, sub)
+            if not quiet(value):
+                yield from _judge(ctx, plan, document, field_, value, item, path, None, plain)
+        return
+    for document in documents:
+        field_, value, item = _lookup(document, name, sub)
         for device in ctx.repo.devices_for(document):
             if not device_matches(device, devices_match):
                 continue
             per_device = value.get(device.id) if isinstance(value, dict) else value
             per_item = device.id if isinstance(value, dict) else item
-            yield from _judge(ctx, document, field_, per_device, per_item, path, device)
+            if not plan.quiet(per_device):
+                label = plan.label(path, device)
+                yield from _judge(
+                    ctx, plan, document, field_, per_device, per_item, path, device, label
+                )
 
 
 def _judge(
     ctx: CheckContext,
+    plan: _Plan,
     document: Document,
     field_: Field | None,
     value: Any,
     item: Any,
     path: str,
     device: Device | None,
+    label: tuple[str, str],  # plan.label(path, device)
 ) -> Iterable[Finding]:
     options = ctx.options
-    subject = f"'{path}'" + (f" for device {device.id}" if device else "")
-    key = path + (f"@{device.id}" if device else "")
+    subject, key = label
     custom = options.get("message")
     device_id = device.id if device else ""
 
@@ -122,7 +178,7 @@ def _judge(
     if value in (None, "", []):
         if _unreadable(document, path):
             return  # written, but not as its type: QL006 reports it at its place
-        if options.get("present") or (not options.get("if_present") and ASSERTIONS & set(options)):
+        if plan.asks_missing:
             yield finding(f"{_kind(document)} does not state {subject}", "missing")
         return
     if "equals" in options and value != options["equals"]:
@@ -130,9 +186,7 @@ def _judge(
     if "one_of" in options and value not in options["one_of"]:
         allowed = ", ".join(map(str, options["one_of"]))
         yield finding(f"{subject} is '{_show(value)}'; it must be one of {allowed}", "one_of")
-    pattern = options.get("pattern")
-    if options.get("pattern_from_config"):
-        pattern = ctx.settings.id_pattern
+    pattern = plan.pattern
     if pattern and not patterns.fullmatch(pattern, str(value)):
         yield finding(f"{subject} '{_show(value)}' does not match the pattern {pattern}", "pattern")
     if "min_items" in options and len(as_list(value)) < options["min_items"]:
@@ -140,8 +194,10 @@ def _judge(
             f"{subject} lists {len(as_list(value))}; at least {options['min_items']} needed",
             "min_items",
         )
-    yield from _numbers(ctx, document, value, subject, finding, device)
-    yield from _dates(ctx, document, value, subject, finding)
+    if plan.numbers:
+        yield from _numbers(ctx, document, value, subject, finding, device)
+    if plan.dates:
+        yield from _dates(ctx, document, value, subject, finding)
 
 
 def _numbers(
@@ -153,8 +209,6 @@ def _numbers(
     device: Device | None = None,
 ) -> Iterable[Finding]:
     options = ctx.options
-    if not {"min", "max", "at_least_device_fact"} & set(options):
-        return
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         yield finding(f"{subject} should be a number, not '{_show(value)}'", "number")
         return
@@ -182,8 +236,6 @@ def _dates(
 ) -> Iterable[Finding]:
     """Date order against another field of the same document, or against `--today`."""
     options = ctx.options
-    if not {"not_before_field", "not_after_field", "not_after_today"} & set(options):
-        return
     mine = _date_value(value)
     if mine is None:
         yield finding(f"{subject} should be a date (YYYY-MM-DD), not '{_show(value)}'", "date")

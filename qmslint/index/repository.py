@@ -136,11 +136,15 @@ class Repository:
     def _families(self) -> dict[tuple[str, str], dict[tuple[clause_ids.ClauseId, ...], list[int]]]:
         """Each document (its index) by the families of the clauses it cites, then by all that
         it cites."""
-        families: dict[tuple[str, str], dict] = defaultdict(lambda: defaultdict(list))
+        by_cited: dict[tuple[clause_ids.ClauseId, ...], list[int]] = {}
         for index, document in enumerate(self.documents):
             cited = tuple(c.clause for c in self.citations.get(document.path, ()) if c.clause)
+            by_cited.setdefault(cited, []).append(index)
+        # thousands of documents cite the same few sets of clauses: their families once per set
+        families: dict[tuple[str, str], dict] = {}
+        for cited, indices in by_cited.items():
             for family in dict.fromkeys(_family(clause) for clause in cited):
-                families[family][cited].append(index)
+                families.setdefault(family, {})[cited] = indices
         return families
 
     def document_at(self, path: str | None) -> Document | None:

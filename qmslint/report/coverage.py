@@ -165,12 +165,14 @@ def matrix_rows(
     """The matrix: every assessment as a row, with the finding it made (after suppression)."""
     by_fingerprint = {f.fingerprint: f for f in findings}
     forbidden = _forbidden(rules)
+    refs_of: dict[tuple[clause_ids.ClauseId, ...], _Refs] = {}  # rows per device share them
     rows = []
     for made in assessments:
         rule = rules[made.rule]
-        required = [*made.required, *made.all_of]
-        documents = [_ref(repo, d, required, True) for d in made.documents]
-        documents += [_ref(repo, d, required, False) for d in made.not_in_force]
+        required = (*made.required, *made.all_of)
+        refs = refs_of.get(required) or refs_of.setdefault(required, _Refs(repo, required))
+        documents = [refs.ref(d, True) for d in made.documents]
+        documents += [refs.ref(d, False) for d in made.not_in_force]
         row = CoverageRow(
             rule=rule.id,
             title=rule.title,
@@ -213,24 +215,48 @@ def matrix_rows(
     return rows
 
 
-def _ref(
-    repo: Repository, document: Document, required: list[clause_ids.ClauseId], in_force: bool
-) -> DocumentRef:
-    cited = [c.clause for c in repo.citations.get(document.path, ()) if c.clause is not None]
-    covering = sorted(
-        {str(c) for c in cited if any(coverage.covers(c, r, repo.catalogues) for r in required)}
-    )
-    written = document.fields.get("clauses")
-    source = written.source if written is not None else ""
-    return DocumentRef(
-        id=document.id,
-        path=document.path,
-        title=str(document.get("title") or ""),
-        status=document.status,
-        in_force=in_force,
-        via="mapping document" if "mapping" in (source or "") else "citation",
-        cites=tuple(covering),
-    )
+class _Refs:
+    """The documents of one requirement as `DocumentRef`s. Whether a cited id covers the
+    requirement is decided once per id: the documents of a row cite the same few clauses."""
+
+    def __init__(self, repo: Repository, required: Sequence[clause_ids.ClauseId]) -> None:
+        self.repo = repo
+        self.required = list(required)
+        self._known: dict[clause_ids.ClauseId, bool] = {}
+        self._made: dict[tuple[int, bool], DocumentRef] = {}
+
+    def _covers(self, cited: clause_ids.ClauseId) -> bool:
+        found = self._known.get(cited)
+        if found is None:
+            catalogues = self.repo.catalogues
+            found = self._known[cited] = any(
+                coverage.covers(cited, r, catalogues) for r in self.required
+            )
+        return found
+
+    def ref(self, document: Document, in_force: bool) -> DocumentRef:
+        """The document's ref (made once: a `DocumentRef` is frozen, rows may share it)."""
+        made = self._made.get((id(document), in_force))
+        if made is None:
+            made = self._made[(id(document), in_force)] = self._new(document, in_force)
+        return made
+
+    def _new(self, document: Document, in_force: bool) -> DocumentRef:
+        cited = [
+            c.clause for c in self.repo.citations.get(document.path, ()) if c.clause is not None
+        ]
+        covering = sorted({str(c) for c in cited if self._covers(c)})
+        written = document.fields.get("clauses")
+        source = written.source if written is not None else ""
+        return DocumentRef(
+            id=document.id,
+            path=document.path,
+            title=str(document.get("title") or ""),
+            status=document.status,
+            in_force=in_force,
+            via="mapping document" if "mapping" in (source or "") else "citation",
+            cites=tuple(covering),
+        )
 
 
 def _forbidden(rules: Mapping[str, Rule]) -> list[tuple[str, list[clause_ids.ClauseId]]]:
@@ -482,13 +508,14 @@ def _items(
     starting: list[DocumentRef] = []
     if counterpart:
         wanted = [clause_ids.parse(c) for c in counterpart]
+        refs = _Refs(repo, wanted)
         seen = set()
         for clause in wanted:
             for document in repo.documents_covering(clause):
                 if document.path in seen or not document.has_metadata:
                     continue
                 seen.add(document.path)
-                starting.append(_ref(repo, document, wanted, repo.in_force(document)))
+                starting.append(refs.ref(document, repo.in_force(document)))
     items = []
     for row in rows or [None]:
         items.append(
