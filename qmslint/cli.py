@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         "-j",
         type=_job_count,
-        default=os.cpu_count() or 1,
+        default=_cores(),
         help="cases run at once (default: one per core)",
     )
     _common(tool, profiles=False)
@@ -222,9 +222,18 @@ def _jobs(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         "-j",
         type=_job_count,
-        default=1,
-        help="processes reading the files the cache does not hold (default 1; 0: one per core)",
+        default=_cores(),
+        help="processes reading the files the cache does not hold, when 400 or more (default "
+        "and 0: one per core)",
     )
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's share, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # no affinity on macOS and Windows
+        return os.cpu_count() or 1
 
 
 def _job_count(text: str) -> int:
@@ -234,7 +243,7 @@ def _job_count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number of processes: '{text}'") from None
     if count < 0:
         raise argparse.ArgumentTypeError("--jobs takes 0 (one per core) or more")
-    return count or (os.cpu_count() or 1)
+    return count or _cores()
 
 
 def _common(parser: argparse.ArgumentParser, profiles: bool = True) -> None:

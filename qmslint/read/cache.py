@@ -65,6 +65,7 @@ RACY_NS = 2_000_000_000
 MAX_SHARD = 256 * 1024 * 1024
 PARALLEL_MIN = 400  # fewer misses than this are read in-process: a pool costs more than it saves
 CHUNK = 100  # documents a worker reads per task
+AHEAD = 4  # tasks queued per worker: a worker never waits for this process to hand it one
 BUILTIN_READERS = (MarkdownReader, SidecarReader, YamlRecordReader)
 _CODE = Path(__file__).resolve().parent
 
@@ -394,7 +395,7 @@ def _read_in_parallel(
     with pool:
         try:
             while left or running:
-                while left and len(running) < 2 * workers:  # each worker one ahead
+                while left and len(running) < AHEAD * workers:  # work queued for each worker
                     number = left.popleft()
                     running[pool.submit(_work, [c.path for c in chunks[number]])] = number
                 for future in [f for f in running if f.done()]:
