@@ -1,10 +1,11 @@
 """Benchmark: qmslint against the floor on the same machine, in one run, as ratios (SPEC §9).
 
 The floor is a bare script that reads every document and parses its front matter with PyYAML's C
-loader. qmslint runs with `mdr` + `fda-qmsr`: cold (`--no-cache`), cold with `--jobs 2`, warm
-(nothing changed since the last run), one changed file (the pre-commit case: a line of prose
-added to one document), and one changed front matter (a document's title edited, so that its
-Document and findings must be made again). Every run is a fresh process; the floor runs before
+loader. qmslint runs with `mdr` + `fda-qmsr`: cold (`--no-cache`, default `--jobs`), cold
+with `--jobs 1` and `--jobs 2`, warm (nothing changed since the last run), one changed file (a
+line of prose added to one document), one changed front matter (a document's title edited, so
+that its Document and findings must be made again) and the pre-commit call (`check FILE` after
+the same edit). Every run is a fresh process; the floor runs before
 each qmslint run (alternating, so that load from elsewhere touches both alike) and each figure
 is the median of `--repeat` runs. `--large 100000` also times that many documents cold against
 the same size's cold run, with the peak memory. qmslint's byte code is compiled first, as pip

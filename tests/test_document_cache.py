@@ -312,3 +312,16 @@ def test_the_schema_names_every_field_so_another_shape_changes_the_key() -> None
     names = dict(codec.schema())
     assert names["Field"] == ["name", "value", "position", "source", "item_positions"]
     assert "raw" in names["Document"]
+
+
+def test_one_mapping_for_fields_and_raw_stays_one_when_decoded(tmp_path: Path) -> None:
+    (tmp_path / "SOP-2.md").write_text(
+        "---\nid: SOP-2\ntitle: Training\ntype: procedure\napprovers: [QA]\n---\n", "utf-8"
+    )
+    document = read_document(tmp_path, Candidate("SOP-2.md"), READERS, ReadSettings(), set())
+    assert document.fields is document.raw
+    decoded = codec.decode_document(json.loads(json.dumps(codec.encode_document(document))))
+    assert decoded == document and decoded.fields is decoded.raw
+    title = decoded.fields["title"]
+    assert title.position is codec.place(3, 1) and title.item_positions is codec.NO_ITEMS
+    assert decoded.fields["approvers"].item_positions == (codec.place(5, 13),)

@@ -11,11 +11,12 @@ document of the repository:
     Position                            [line, column]  (the one list that starts with a number)
     list                                ["l", item, …]
     tuple                               ["t", item, …]
-    dict (or a read-only one)           ["d", key, value, key, value, …]  (any key type)
+    dict / a read-only mapping          ["d", key, value, …] / ["m", key, value, …]  (any key)
     set / frozenset                     ["s", …] / ["f", …]
     datetime.date / datetime.datetime   ["D", "2025-01-31"] / ["T", isoformat]
-    a dataclass met again               ["=", n]  (the n-th one written: `fields` and `raw`
-                                        share the Field of a key written in canonical form)
+    a dataclass or mapping met again    ["=", n]  (the n-th one written: `fields` and `raw`
+                                        share the Field of a key written in canonical form,
+                                        or are one mapping)
 
 `decode` rebuilds only the dataclasses of `ALLOWED` (by name, with as many values as the class
 has fields), never anything else, and raises on anything unexpected (an unknown tag or class,
@@ -28,10 +29,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sys
 from types import MappingProxyType
 from typing import Any
 
-from qmslint.model import Claim, Document, Field, Position, ReadProblem
+from qmslint.model import NO_ITEMS, Claim, Document, Field, Position, ReadProblem, place
 from qmslint.read.registers import DocRef, MappingRow, RegisterRow, Shapes
 
 ALLOWED: dict[str, type] = {
@@ -39,6 +41,7 @@ ALLOWED: dict[str, type] = {
     for cls in (Document, Field, ReadProblem, Claim, Shapes, RegisterRow, MappingRow, DocRef)
 }
 _SCALARS = frozenset({str, int, bool, float, type(None)})
+MAX_SHARED_TEXT = 40  # decoded texts up to this length are interned
 _FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}  # class -> ((name, given to __init__), …)
 
 
@@ -67,7 +70,11 @@ def encode(value: Any, seen: dict[int, int] | None = None) -> Any:
     if kind is list:
         return ["l", *[encode(item, seen) for item in value]]
     if kind is dict or kind is MappingProxyType:
-        out: list[Any] = ["d"]
+        number = seen.get(id(value))
+        if number is not None:
+            return ["=", number]
+        seen[id(value)] = len(seen)
+        out: list[Any] = ["d" if kind is dict else "m"]
         for key, item in value.items():
             out.append(encode(key, seen))
             out.append(encode(item, seen))
@@ -105,27 +112,31 @@ def decode(data: Any, made: list[Any] | None = None) -> Any:
     if type(tag) is int:
         if len(data) != 2 or type(data[1]) is not int:
             raise ValueError("not a position")
-        return Position(tag, data[1])
+        return place(tag, data[1])
     if type(tag) is not str:
         raise ValueError("not a cached value")
     if made is None:
         made = []
-    if tag == "d":
+    if tag == "d" or tag == "m":
         if len(data) % 2 != 1:
             raise ValueError("odd mapping")
-        if len(data) == 1:
-            return {}
+        number = len(made)
+        made.append(None)  # numbered as encode numbers it, before what it holds
         it = iter(data[1:])
-        return {
-            (key if type(key) in _SCALARS else _key(decode(key, made))): (
-                item if type(item) in _SCALARS else decode(item, made)
+        value = {
+            (_plain(key) if type(key) in _SCALARS else _key(decode(key, made))): (
+                _plain(item) if type(item) in _SCALARS else decode(item, made)
             )
             for key, item in zip(it, it)
         }
+        if tag == "m":
+            value = MappingProxyType(value) if value else NO_ITEMS
+        made[number] = value
+        return value
     if tag[0] == "@":
         return _rebuild(tag, data, made)
     if tag == "l":
-        return [item if type(item) in _SCALARS else decode(item, made) for item in data[1:]]
+        return [_plain(item) if type(item) in _SCALARS else decode(item, made) for item in data[1:]]
     if tag == "=":
         if len(data) != 2 or type(data[1]) is not int or not 0 <= data[1] < len(made):
             raise ValueError("not a reference")
@@ -141,6 +152,14 @@ def decode(data: Any, made: list[Any] | None = None) -> Any:
     if tag == "f":
         return frozenset(_key(decode(item, made)) for item in data[1:])
     raise ValueError(f"unknown tag {tag!r}")
+
+
+def _plain(value: Any) -> Any:
+    """A scalar as decoded, a short text shared: JSON makes a new string for every occurrence
+    of `title`, `front-matter` or an owner's name, of which a repository holds 100,000."""
+    if type(value) is str and len(value) <= MAX_SHARED_TEXT:
+        return sys.intern(value)
+    return value
 
 
 def _key(value: Any) -> Any:
@@ -168,7 +187,7 @@ def _rebuild(tag: str, data: list[Any], made: list[Any]) -> Any:
         raise ValueError(f"{tag[1:]} takes {len(fields)} values")
     number = len(made)
     made.append(None)  # its number, taken before what it holds is rebuilt (as encode numbers)
-    values = [item if type(item) in _SCALARS else decode(item, made) for item in data[1:]]
+    values = [_plain(item) if type(item) in _SCALARS else decode(item, made) for item in data[1:]]
     if all_init:
         value = cls(*values)
     else:
