@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
+import gc
 import io
 import os
 import signal
@@ -286,6 +287,8 @@ def main(argv: Sequence[str] | None = None, *, attempt: snapshot.Attempt | None 
         return int(exc.code or 0)
     args.attempt = attempt
     previous = _on_sigterm(_terminate)
+    collecting = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         code = _version() if args.version else COMMANDS[args.verb](args)
         sys.stdout.flush()  # `> /dev/full` fails here, inside the handlers below
@@ -307,7 +310,14 @@ def main(argv: Sequence[str] | None = None, *, attempt: snapshot.Attempt | None 
         _silence_stdout()
         return 2
     finally:
+        gc.set_threshold(*collecting)
         _on_sigterm(previous)
+
+
+# A run makes hundreds of thousands of objects that live until it ends (documents, their fields,
+# the index) and almost no cyclic garbage: the default threshold (700) has the cycle collector
+# walk them again and again, a third of a run that rebuilds 10,000 documents from the cache.
+GC_THRESHOLD = (200_000, 20, 20)
 
 
 def _verb_parser(parser: argparse.ArgumentParser, verb: str | None) -> argparse.ArgumentParser:

@@ -143,3 +143,21 @@ def test_rules_explain_and_profiles_verbs(qms: Qms) -> None:
     assert "mdr" in qms.run("profiles").stdout
     assert "ISO102" in qms.run("profiles", "iso13485").stdout
     assert qms.run("explain", "NOPE1").exit_code == 2
+
+
+def test_a_run_collects_cycles_rarely_and_gives_the_threshold_back(qms: Qms, monkeypatch) -> None:
+    """A run keeps its objects to the end (cli.GC_THRESHOLD); a caller's process (this test
+    suite, an editor plugin) gets its own threshold back."""
+    import gc
+
+    from qmslint import cli
+
+    seen: list[tuple[int, ...]] = []
+    real = cli.COMMANDS["rules"]
+    monkeypatch.setitem(
+        cli.COMMANDS, "rules", lambda args: seen.append(gc.get_threshold()) or real(args)
+    )
+    before = gc.get_threshold()
+    monkeypatch.chdir(qms.root)
+    assert cli.main(["rules"]) == 0
+    assert seen == [cli.GC_THRESHOLD] and gc.get_threshold() == before
