@@ -54,17 +54,13 @@ class Shared:
             return None
         if self._index is None:
             self._index = _Index.of(self.repo.documents)
-        index = self._index
-        key = repr((statuses, types))  # the same few pairs come back in many selectors
-        found = index.narrowed.get(key)
-        if found is None:
-            found = index.among(index.by_type, types) if types else None
-            if statuses:
-                in_force = self.repo.settings.in_force
-                wanted = [*statuses, *in_force] if "in-force" in statuses else statuses
-                by_status = index.among(index.by_status, wanted)
-                found = by_status if found is None else found & by_status
-            index.narrowed[key] = found
+        index = self._index  # the narrowed set is not kept: selections are (`select`), and
+        found = index.among(index.by_type, types) if types else None  # sets of 100,000 ids
+        if statuses:  # per pair of statuses and types would hold more than the documents do
+            in_force = self.repo.settings.in_force
+            wanted = [*statuses, *in_force] if "in-force" in statuses else statuses
+            by_status = index.among(index.by_status, wanted)
+            found = by_status if found is None else found & by_status
         return found
 
 
@@ -76,7 +72,6 @@ class _Index:
     by_type: dict[Hashable, set[int]]
     by_status: dict[Hashable, set[int]]
     odd: set[int]
-    narrowed: dict[str, set[int]] = field(default_factory=dict)  # Shared.narrowed, by key
 
     @classmethod
     def of(cls, documents: list[Document]) -> _Index:
