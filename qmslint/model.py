@@ -7,7 +7,7 @@ Nothing here knows about rules or output formats.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
@@ -49,7 +49,7 @@ def place(line: int, column: int = 1) -> Position:
     return found
 
 
-NO_ITEMS: Mapping[Any, Position] = MappingProxyType({})  # a scalar's item positions, shared
+NO_ITEMS: Mapping[Any, Any] = MappingProxyType({})  # one empty read-only mapping, shared
 
 
 @dataclass(slots=True)
@@ -103,10 +103,10 @@ class Document:
     path: str  # repository-relative, POSIX separators: where findings point
     fields: dict[str, Field] = field(default_factory=dict)
     raw: dict[str, Field] = field(default_factory=dict)  # every key as written, not canonical
-    body_fields: dict[str, Field] = field(default_factory=dict)  # read-only fallback from body
+    body_fields: Mapping[str, Field] = field(default_factory=dict)  # read-only fallback from body
     problems: list[ReadProblem] = field(default_factory=list)
     has_metadata: bool = False
-    claims: list[Claim] = field(default_factory=list)  # clauses claimed in the body
+    claims: Sequence[Claim] = field(default_factory=list)  # clauses claimed in the body
     shapes: Any = None  # registers and mapping rows it holds (qmslint.read.registers.Shapes)
 
     def get(self, name: str, default: Any = None) -> Any:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qmslint import clauses as clause_ids
-from qmslint.model import Document, Field, ReadProblem
+from qmslint.model import NO_ITEMS, Document, Field, ReadProblem
 from qmslint.read import access
 from qmslint.read.canonical import clause_spellings, field_renames, split_written
 from qmslint.read.discovery import Candidate
@@ -89,14 +89,14 @@ def apply_metadata(
     document.raw = raw.fields
     document.has_metadata = raw.has_metadata
     document.problems.extend(raw.problems)
-    document.claims = list(raw.claims)
+    document.claims = list(raw.claims) if raw.claims else ()  # most claim nothing: no list each
     document.shapes = raw.shapes
     document.problems += unfilled(raw.fields, spellings) + unfilled(raw.body_fields, spellings)
     document.fields, problems = canonicalise(raw.fields, spellings)
     document.problems.extend(problems)
     body, problems = canonicalise(raw.body_fields, spellings)
     document.problems += [p for p in problems if p.code == "wrong-type"]
-    document.body_fields = body
+    document.body_fields = body or NO_ITEMS  # read only from here on: one empty mapping for all
     for name, body_field in body.items():
         _reconcile(document, name, body_field)
     for named in raw.name_fields.values():  # every id named is compared; a title or type only
