@@ -54,9 +54,11 @@ class Shared:
             return None
         if self._index is None:
             self._index = _Index.of(self.repo.documents)
-        index = self._index  # the narrowed set is not kept: selections are (`select`), and
-        found = index.among(index.by_type, types) if types else None  # sets of 100,000 ids
-        if statuses:  # per pair of statuses and types would hold more than the documents do
+        # not kept per pair of statuses and types: sets of every document's id would hold more
+        # than the documents do at 100,000; `select` keeps what each selector selects
+        index = self._index
+        found = index.among(index.by_type, types) if types else None
+        if statuses:
             in_force = self.repo.settings.in_force
             wanted = [*statuses, *in_force] if "in-force" in statuses else statuses
             by_status = index.among(index.by_status, wanted)
@@ -148,7 +150,8 @@ class CheckContext:
         status = as_list(selector.get("status"))
         if "any" in status:
             status = []
-        in_force = self.repo.settings.in_force if "in-force" in status else ()
+        in_force = "in-force" in status
+        repo = self.repo
         types = as_list(selector.get("type"))
         by_id, id_pattern = "id_pattern" in selector, selector.get("id_pattern")
         by_title, title_pattern = "title_pattern" in selector, selector.get("title_pattern")
@@ -158,10 +161,8 @@ class CheckContext:
         def matches(doc: Document) -> bool:
             if not doc.has_metadata:
                 return False
-            if status:
-                value = doc.status
-                if value not in in_force and value not in status:
-                    return False
+            if status and not (in_force and repo.in_force(doc)) and doc.status not in status:
+                return False
             if types and doc.type not in types:
                 return False
             if by_id and not patterns.search(id_pattern, doc.id or ""):
@@ -173,9 +174,7 @@ class CheckContext:
             if any(name not in doc.fields for name in has):
                 return False
             if by_device:
-                return any(
-                    device_matches(device, for_device) for device in self.repo.devices_for(doc)
-                )
+                return any(device_matches(device, for_device) for device in repo.devices_for(doc))
             return True
 
         return matches

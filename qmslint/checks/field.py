@@ -90,12 +90,6 @@ class _Plan:
             asserts=bool({"equals", "one_of", "min_items"} & given or pattern or numbers or dates),
         )
 
-    def label(self, path: str, device: Device | None) -> tuple[str, str]:
-        """How findings name the field (for a device), and the start of their key."""
-        if device is None:
-            return f"'{path}'", path
-        return f"'{path}' for device {device.id}", f"{path}@{device.id}"
-
     def quiet(self, value: Any) -> bool:
         """Whether the rule has nothing to say of `value`, whatever the document."""
         if value in (None, "", []):
@@ -119,7 +113,6 @@ def check_field(ctx: CheckContext) -> Iterable[Finding]:
     path = options["field"]
     name, _, sub = path.partition(".")
     plan = _Plan.of(ctx)
-    plain = plan.label(path, None)
     devices_match = options.get("for_devices")
     documents = ctx.select(options.get("select"))
     if devices_match is None:
@@ -127,7 +120,7 @@ def check_field(ctx: CheckContext) -> Iterable[Finding]:
         for document in documents:
             field_, value, item = _lookup(document, name, sub)
             if not quiet(value):
-                yield from _judge(ctx, plan, document, field_, value, item, path, None, plain)
+                yield from _judge(ctx, plan, document, field_, value, item, path, None)
         return
     for document in documents:
         field_, value, item = _lookup(document, name, sub)
@@ -137,10 +130,7 @@ def check_field(ctx: CheckContext) -> Iterable[Finding]:
             per_device = value.get(device.id) if isinstance(value, dict) else value
             per_item = device.id if isinstance(value, dict) else item
             if not plan.quiet(per_device):
-                label = plan.label(path, device)
-                yield from _judge(
-                    ctx, plan, document, field_, per_device, per_item, path, device, label
-                )
+                yield from _judge(ctx, plan, document, field_, per_device, per_item, path, device)
 
 
 def _judge(
@@ -152,10 +142,10 @@ def _judge(
     item: Any,
     path: str,
     device: Device | None,
-    label: tuple[str, str],  # plan.label(path, device)
 ) -> Iterable[Finding]:
     options = ctx.options
-    subject, key = label
+    subject = f"'{path}'" + (f" for device {device.id}" if device else "")
+    key = path + (f"@{device.id}" if device else "")
     custom = options.get("message")
     device_id = device.id if device else ""
 

@@ -227,8 +227,8 @@ def load_pack(
     """Load and validate one pack file; `check_schemas` maps check kinds to option schemas.
 
     `trusted`: a pack qmslint ships, which the test suite validates against the schemas
-    (`session.builtin_ruleset`), is not validated again in every run (a fifth of a cold run's
-    start); every other check still runs."""
+    (`session.builtin_ruleset`), is not validated against them again in every run; every
+    other check still runs."""
     where = display or str(path)
     loaded = validation.read_yaml_mapping(path, where, "rule pack")
     if loaded is None:

@@ -504,12 +504,8 @@ def reads_the_same(
             return None
         digest = hashlib.sha256(data).hexdigest()
         if digest != before:
-            document = read_document(root, Candidate(rel), readers, settings, {rel})
-            try:
-                encoded = codec.encode_document(document)
-            except (TypeError, ValueError):
-                return None
-            if json.loads(json.dumps(encoded)) != entry[4]:
+            encoded = _encoded(read_document(root, Candidate(rel), readers, settings, {rel}))
+            if encoded is None or json.loads(json.dumps(encoded)) != entry[4]:
                 return None
         store.shard(number)[rel] = [info.st_size, changed_ns(info), info.st_ino, digest, entry[4]]
         store.dirty.add(number)
