@@ -24,7 +24,7 @@ from qmslint import __version__, snapshot
 from qmslint import clauses as clause_ids
 from qmslint.engine import RunOptions, exit_code, read_elsewhere, run
 from qmslint.errors import UserError
-from qmslint.formatters import Formatter
+from qmslint.formatters import Formatter, shows_coverage
 from qmslint.packs.rules import did_you_mean
 from qmslint.report import Presentation
 from qmslint.session import Session, open_session, validate_pack
@@ -431,6 +431,7 @@ def _check(args: argparse.Namespace) -> int:
         no_suppressions=args.no_suppressions,
         baseline=args.baseline,
         jobs=args.jobs,
+        coverage=any(shows_coverage(formatter) for formatter, _ in outputs),
     )
     recording = _recording(args, session, options, outputs)
     outcome = run(session, options)

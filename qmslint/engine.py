@@ -49,6 +49,8 @@ class RunOptions:
     use_baseline: bool = True  # `qmslint baseline` records findings without the old baseline
     gap_from: str | None = None  # the source profile of the gap to each profile (`qmslint gap`)
     jobs: int = 1  # processes reading the documents the cache does not hold
+    coverage: bool = True  # build the coverage matrix and gaps (`check` only for a format
+    # that shows them: at 100,000 documents they hold 25 MB and take 0.7 s)
 
 
 @dataclass
@@ -206,27 +208,34 @@ def run(session: Session, options: RunOptions) -> Outcome:
         if options.statistics
         else {},
     )
+    if options.coverage:
+        _add_coverage(report, session, options, shared)
+    errors += [str(problem) for problem in session.problems]
+    return Outcome(report, repo, rules, errors, warnings, digests)
+
+
+def _add_coverage(report: Report, session: Session, options: RunOptions, shared: Shared) -> None:
+    """The matrix (every requirement of an existence rule, as the check decided it) and the
+    gap to each profile of the run, on the report."""
+    rules, repo = report.rules, shared.repo
+    skipped = {*report.failed_checks, *report.not_applicable}
     report.coverage = coverage_report.matrix_rows(
         (
             made
             for rule in rules.values()
-            if rule.kind == "document-exists"
-            and rule.id not in failed
-            and rule.id not in not_applicable
+            if rule.kind == "document-exists" and rule.id not in skipped
             for made in existence.assess(CheckContext(shared, rule))
         ),
         rules,
         repo,
-        findings,
+        report.findings,
     )
     report.gaps = [
         coverage_report.build_gap(
             session.ruleset, options.gap_from, name, report.coverage, rules, repo
         )
-        for name in profiles
+        for name in report.profiles
     ]
-    errors += [str(problem) for problem in session.problems]
-    return Outcome(report, repo, rules, errors, warnings, digests)
 
 
 def read_elsewhere(session: Session, options: RunOptions) -> list[Path]:

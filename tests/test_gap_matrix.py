@@ -410,3 +410,29 @@ def test_matrix_and_gap_agree_with_check(
         assert run(root, "gap", "--to", "mdr").exit_code == 1
     if any(i["severity"] == "error" for i in missing):
         assert run(root, "check", "--profile", "mdr").exit_code == 1
+
+
+def test_check_builds_the_matrix_only_for_a_format_that_shows_it(qms: Qms, monkeypatch) -> None:
+    """The matrix and gaps are built for the HTML report and for a plugin's formatter that does
+    not say it leaves them out, never for text or JSON (25 MB at 100,000 documents)."""
+    from qmslint import cli, engine
+    from qmslint.formatters import builtin_formatters, shows_coverage
+
+    assert [f.name for f in builtin_formatters() if shows_coverage(f)] == ["html"]
+    assert shows_coverage(type("PluginFormatter", (), {"name": "x"})())  # says nothing: given
+    qms.config(profiles=["iso13485"])
+    qms.effective("SOP-001", ["iso13485:4.2.4"])
+    built: list[tuple[bool, int]] = []
+
+    def run(session, options):
+        outcome = engine.run(session, options)
+        built.append((options.coverage, len(outcome.report.coverage)))
+        return outcome
+
+    monkeypatch.setattr(cli, "run", run)
+    json_run = qms.check()
+    html = qms.run("check", "--today", TODAY, "--format", "html")
+    assert built[0] == (False, 0) and built[1][0] and built[1][1] > 0
+    assert "ISO102" in html.stdout and json_run.report["findings"]
+    both = qms.run("check", "--today", TODAY, "-o", "json:-", "-o", "html:report.html")
+    assert built[2][0] and json.loads(both.stdout)["findings"] == json_run.report["findings"]

@@ -14,6 +14,10 @@ from qmslint.report import Presentation, Report
 
 
 class Formatter(Protocol):
+    """A formatter may also say `shows_coverage = False`: then a `check` printing only with
+    formatters that say so does not build the coverage matrix and gaps (`Report.coverage`,
+    `Report.gaps`); one that does not say is given them."""
+
     name: str
     description: str
 
@@ -26,6 +30,7 @@ class LazyFormatter:
 
     def __init__(self, name: str, module: str, cls: str) -> None:
         self.name = name
+        self.shows_coverage = name in SHOWING_COVERAGE
         self._where = (module, cls)
         self._formatter: Formatter | None = None
 
@@ -57,6 +62,11 @@ BUILTIN = (  # name, module, class
     ("markdown", "markdown", "MarkdownFormatter"),
     ("html", "html", "HtmlFormatter"),
 )
+SHOWING_COVERAGE = frozenset({"html"})  # the built-in formats that show the matrix and gaps
+
+
+def shows_coverage(formatter: Formatter) -> bool:
+    return getattr(formatter, "shows_coverage", True)
 
 
 def builtin_formatters() -> list[Formatter]:
