@@ -26,7 +26,7 @@ from qmslint.engine import RunOptions, exit_code, read_elsewhere, run
 from qmslint.errors import UserError
 from qmslint.formatters import Formatter, shows_coverage
 from qmslint.packs.rules import did_you_mean
-from qmslint.report import Presentation
+from qmslint.report import Presentation, Report
 from qmslint.session import Session, open_session, validate_pack
 from qmslint.support import files
 
@@ -433,6 +433,8 @@ def _check(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         coverage=any(shows_coverage(formatter) for formatter, _ in outputs),
     )
+    if _replayed_limited(args, session, options, outputs):
+        return args.attempt.code
     recording = _recording(args, session, options, outputs)
     outcome = run(session, options)
     if args.diff:
@@ -440,19 +442,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.fix:
         outcome = _fix(args, session, options, outcome)
     outcome.let_documents_go()
-    shown = ""
-    for formatter, file in outputs:
-        presentation = Presentation(
-            color=file is None and formatter.name == "text" and _colour_wanted(),
-            show_suppressed=args.show_suppressed,
-            quiet=args.quiet,
-        )
-        text = _render(formatter, outcome.report, presentation)
-        if file is None:
-            _emit(text)
-            shown = text
-        else:
-            _write(file, text)
+    shown = _print_outputs(args, outputs, outcome.report)
     for note in args.attempt.notes if args.attempt else ():
         print(f"qmslint: warning: {note}", file=sys.stderr)
     said = [f"qmslint: warning: {warning}" for warning in outcome.warnings]
@@ -463,19 +453,94 @@ def _check(args: argparse.Namespace) -> int:
     code = exit_code(outcome, fail_on, args.exit_zero)
     if recording is not None and snapshot.replayable(outcome.errors, outcome.warnings, code):
         digests, host = outcome.digests, session.host
-        recording.finish(shown, said, code, digests, host.readers, session.read_settings())
+        findings = None
+        if not options.coverage:  # a format that shows the matrix is never replayed limited
+            from qmslint.report import stored
+
+            findings = stored.encode(outcome.unlimited, outcome.provenance)
+        recording.finish(
+            shown, said, code, digests, host.readers, session.read_settings(), findings
+        )
     return code
+
+
+def _print_outputs(args: argparse.Namespace, outputs: list, report: Report) -> str:
+    """Render the report in every output; returns what went to standard output."""
+    shown = ""
+    for formatter, file in outputs:
+        presentation = Presentation(
+            color=file is None and formatter.name == "text" and _colour_wanted(),
+            show_suppressed=args.show_suppressed,
+            quiet=args.quiet,
+        )
+        text = _render(formatter, report, presentation)
+        if file is None:
+            _emit(text)
+            shown = text
+        else:
+            _write(file, text)
+    return shown
+
+
+def _replayed_limited(
+    args: argparse.Namespace, session: Session, options: RunOptions, outputs: list
+) -> bool:
+    """`check PATH …` answered from the findings snapshot of the last such `check` (of any
+    paths, or none) when nothing it read has changed, or only in what no reader takes (a line
+    of prose): the findings limited to these paths, rendered as the run would (snapshot.py,
+    report/stored.py). The pre-commit hook passes other files at every commit."""
+    if not _may_record(args, session, outputs) or options.coverage:
+        return False
+    attempt = args.attempt
+    attempt.findings_key = snapshot.findings_key(_options_text(args))
+    if not args.paths:
+        return False  # its run snapshot was tried before this module was imported
+    recorded = snapshot.replay_findings(attempt.findings_key, attempt.notes)
+    if recorded is None:
+        return False
+    from qmslint.engine import active_rules, make_report, report_exit_code, selection
+    from qmslint.read.gitutil import head_commit
+    from qmslint.report import stored
+
+    try:
+        findings, provenance = stored.decode(recorded["findings"])
+    except Exception:  # not what a run wrote: run afresh
+        attempt.notes.append("cache: a findings snapshot is malformed; it is ignored")
+        return False
+    provenance.commit = head_commit(session.config.root)  # a commit since changes no finding
+    profiles, rules = active_rules(session, options, selection(session, options))
+    report = make_report(session, options, profiles, rules, findings, provenance)
+    _print_outputs(args, outputs, report)
+    for note in attempt.notes:
+        print(f"qmslint: warning: {note}", file=sys.stderr)
+    for line in recorded["stderr"]:
+        print(line, file=sys.stderr)
+    fail_on = args.fail_on or session.config.fail_on
+    attempt.code = report_exit_code(report, [], fail_on, args.exit_zero)
+    return True
+
+
+def _options_text(args: argparse.Namespace) -> str:
+    """The parsed options of a `check` without its paths, and the folder it starts in."""
+    options = sorted((name, repr(value)) for name, value in vars(args).items())
+    kept = [item for item in options if item[0] not in ("paths", "attempt")]
+    return repr([kept, str(_start(args).resolve())])
+
+
+def _may_record(args: argparse.Namespace, session: Session, outputs: list) -> bool:
+    """Whether a command-line `check` may be recorded and replayed: every output on standard
+    output, the cache on, only the built-in plugins (snapshot.py)."""
+    if args.attempt is None or args.fix or args.diff or any(file for _, file in outputs):
+        return False
+    host = session.host
+    return session.cache.enabled and not host.problems and all(p.builtin for p in host.plugins)
 
 
 def _recording(
     args: argparse.Namespace, session: Session, options: RunOptions, outputs: list
 ) -> snapshot.Recording | None:
-    """The snapshot of a command-line `check` whose output can be replayed exactly: every
-    output on standard output, the cache on, only the built-in plugins (snapshot.py)."""
-    if args.attempt is None or args.fix or args.diff or any(file for _, file in outputs):
-        return None
-    host = session.host
-    if not session.cache.enabled or host.problems or not all(p.builtin for p in host.plugins):
+    """The snapshot of a command-line `check` whose output can be replayed exactly."""
+    if not _may_record(args, session, outputs):
         return None
     config = session.config
     recording = snapshot.Recording.start(args.attempt, _start(args), config.root, config.source)

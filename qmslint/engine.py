@@ -26,7 +26,7 @@ from qmslint.read.cache import read_documents_cached
 from qmslint.read.discovery import discover, is_selected
 from qmslint.read.document import read_documents
 from qmslint.read.gitutil import head_commit
-from qmslint.report import Component, Report
+from qmslint.report import Component, Provenance, Report
 from qmslint.report import coverage as coverage_report
 from qmslint.report.anchor import repository_anchor
 from qmslint.session import Session
@@ -61,6 +61,8 @@ class Outcome:
     errors: list[str] = field(default_factory=list)  # plugin failures: exit 2
     warnings: list[str] = field(default_factory=list)  # said on stderr; the exit code stays
     digests: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 of what was read
+    unlimited: list[Finding] = field(default_factory=list)  # before the paths given limit them
+    provenance: Provenance | None = None
 
     def let_documents_go(self) -> None:
         """Drop the index before the report is rendered: the report names documents by path
@@ -176,7 +178,7 @@ def run(session: Session, options: RunOptions) -> Outcome:
         except Exception as exc:  # a check function's bug is reported by name, the run goes on
             errors.append(f"check '{rule.kind}' failed on rule {rule.id}: {exc!r}")
             failed[rule.id] = errors[-1]
-    findings = [f for f in findings if not chosen_by.ignored_at(f.rule, f.path)]
+    findings = [f for f in findings if not chosen_by.ignored_at(f.rule, f.path)]  # a new list
     if not options.no_suppressions:  # before _limit: "unused waiver" needs every finding
         findings = suppress.apply(
             findings,
@@ -188,30 +190,49 @@ def run(session: Session, options: RunOptions) -> Outcome:
             options.baseline,
             options.use_baseline,
         )
-    findings = _limit(findings, config, options.paths)
-    findings.sort(key=Finding.sort_key)
-    report = Report(
-        tool_version=__version__,
-        plugins=[Component(p.name, p.version) for p in session.host.plugins],
-        packs=[Component(p.name, p.version, content_hash(p.path)) for p in session.ruleset.packs],
-        profiles=profiles,
-        today=today,
+    provenance = Provenance(
         documents=len(repo.documents),
-        rules=rules,
-        findings=findings,
-        statistics=options.statistics,
         anchor=repository_anchor(config.root, config.source, repo.documents),
         not_applicable=not_applicable,
         failed_checks=failed,
         commit=head_commit(config.root),
+    )
+    report = make_report(session, options, profiles, rules, findings, provenance)
+    if options.coverage:
+        _add_coverage(report, session, options, shared)
+    errors += [str(problem) for problem in session.problems]
+    return Outcome(report, repo, rules, errors, warnings, digests, findings, provenance)
+
+
+def make_report(
+    session: Session,
+    options: RunOptions,
+    profiles: list[str],
+    rules: dict[str, Rule],
+    findings: Iterable[Finding],
+    provenance: Provenance,
+) -> Report:
+    """The report of the findings (after suppression), limited to the paths given, sorted."""
+    limited = _limit(findings, session.config, options.paths)
+    limited.sort(key=Finding.sort_key)
+    return Report(
+        tool_version=__version__,
+        plugins=[Component(p.name, p.version) for p in session.host.plugins],
+        packs=[Component(p.name, p.version, content_hash(p.path)) for p in session.ruleset.packs],
+        profiles=profiles,
+        today=options.today or session.config.today,
+        documents=provenance.documents,
+        rules=rules,
+        findings=limited,
+        statistics=options.statistics,
+        anchor=provenance.anchor,
+        not_applicable=provenance.not_applicable,
+        failed_checks=provenance.failed_checks,
+        commit=provenance.commit,
         rule_profiles={rule_id: session.ruleset.profiles_of(rule_id) for rule_id in rules}
         if options.statistics
         else {},
     )
-    if options.coverage:
-        _add_coverage(report, session, options, shared)
-    errors += [str(problem) for problem in session.problems]
-    return Outcome(report, repo, rules, errors, warnings, digests)
 
 
 def _add_coverage(report: Report, session: Session, options: RunOptions, shared: Shared) -> None:
@@ -299,9 +320,13 @@ def _limit(
 
 
 def exit_code(outcome: Outcome, fail_on: str, exit_zero: bool) -> int:
-    if outcome.errors:
+    return report_exit_code(outcome.report, outcome.errors, fail_on, exit_zero)
+
+
+def report_exit_code(report: Report, errors: Sequence[str], fail_on: str, exit_zero: bool) -> int:
+    if errors:
         return 2
     if exit_zero:
         return 0
     threshold = Severity(fail_on).rank
-    return int(any(f.severity.rank >= threshold for f in outcome.report.active))
+    return int(any(f.severity.rank >= threshold for f in report.active))

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 KIND = "runs"
+FINDINGS = "findings"  # the kind of a findings snapshot (in the same folder, by its own key)
 RACY_NS = 2_000_000_000
 MAX_SNAPSHOT = 256 * 1024 * 1024
 MAX_CHANGED = 64  # more changed files than this: the run itself reads them sooner
@@ -57,12 +58,23 @@ Signature = list  # lstat's mode, size, mtime_ns, inode, ctime_ns (+ the same th
 def run_key(argv: Sequence[str]) -> str:
     """Everything a run depends on that is not a file: the command line as written, the working
     folder, today's date (review rules), the environment qmslint reads, and the interpreter."""
+    return _key(list(argv))
+
+
+def findings_key(options: str) -> str:
+    """The key of a `check`'s findings snapshot: as `run_key`, with the command line's options
+    as parsed (`options`, a text made by the CLI) in place of the command line, whose paths
+    differ at every commit."""
+    return _key(["findings", options])
+
+
+def _key(command: list[str]) -> str:
     import hashlib
 
     material = [
         FORMAT,
         __version__,
-        list(argv),
+        command,
         os.getcwd(),
         time.strftime("%Y-%m-%d"),  # dt.date.today(), as the config's default `today`
         {name: os.environ.get(name) for name in ENVIRONMENT},
@@ -237,11 +249,13 @@ def _commit(root: str, git: bool) -> str | None:
 
 class Attempt:
     """What a command-line run learnt from its snapshot: the exit code when it was replayed,
-    notes about a snapshot it refused, and the key to record under ("" when it may not)."""
+    notes about a snapshot it refused, the key to record under ("" when it may not), and the
+    key of its findings snapshot (set by the CLI for a `check` that may record one)."""
 
     def __init__(self, argv: Sequence[str]) -> None:
         self.argv = list(argv)
         self.key = ""
+        self.findings_key = ""
         self.code: int | None = None
         self.notes: list[str] = []
 
@@ -287,10 +301,13 @@ class Recording:
         documents: dict[str, str],
         readers: Sequence[Reader],
         settings: ReadSettings,
+        findings: dict[str, Any] | None = None,
     ) -> None:
         """Store what the run printed (an unwritable cache is no error: the next run runs),
         with what a later run needs to tell that a changed file still reads the same: the
-        SHA-256 of each document as read (`documents`), the readers and their settings."""
+        SHA-256 of each document as read (`documents`), the readers and their settings; and
+        in a second snapshot `findings` (report/stored.py), when given, for a later `check`
+        of other paths."""
         from qmslint.read import cache as document_cache
 
         names = document_cache.reader_names(readers)
@@ -314,6 +331,10 @@ class Recording:
             "reading": {"readers": names, "settings": values} if names is not None else None,
         }
         _write(stored)
+        if findings is not None and self.attempt.findings_key:
+            stored.update(kind=FINDINGS, key=self.attempt.findings_key, stdout="", stderr=stderr)
+            stored["findings"] = findings
+            _write(stored)
 
 
 def _write(stored: dict[str, Any]) -> None:
@@ -364,13 +385,31 @@ def replay(argv: Sequence[str]) -> Attempt:
     return attempt
 
 
-def _holds(stored: Any, key: str) -> bool:
+def replay_findings(key: str, notes: list[str]) -> dict[str, Any] | None:
+    """The findings snapshot recorded under `key` (its "findings" and "stderr") when it holds
+    as a run snapshot holds (`_holds`), else None; a broken one is ignored with a note."""
+    path = snapshot_path(key)
+    try:
+        data = safe_open.read_regular(path, limit=MAX_SNAPSHOT)
+    except OSError:
+        return None
+    try:
+        stored = json.loads(data)
+        holds = _holds(stored, key, FINDINGS)
+    except Exception:
+        notes.append(f"cache: {path} is corrupt or not qmslint's; it is ignored")
+        return None
+    return stored if holds else None
+
+
+def _holds(stored: Any, key: str, kind: str = KIND) -> bool:
     """Whether every file the recorded run read or looked for is as it was then, or reads as
-    it did then; raises (ValueError, TypeError …) for a snapshot of another shape."""
+    it did then, and (for a run snapshot) the commit is the same; raises (ValueError,
+    TypeError …) for a snapshot of another shape."""
     if (
         type(stored) is not dict
         or stored.get("format") != FORMAT
-        or stored.get("kind") != KIND
+        or stored.get("kind") != kind
         or stored.get("key") != key
         or type(stored["root"]) is not str
         or type(stored["git"]) is not bool
@@ -397,8 +436,8 @@ def _holds(stored: Any, key: str) -> bool:
             changed[index] = signature(join(root, rel))
             if len(changed) > MAX_CHANGED:
                 return False
-    if _commit(root, stored["git"]) != stored["commit"]:
-        return False
+    if kind == KIND and _commit(root, stored["git"]) != stored["commit"]:
+        return False  # in the report; findings do not depend on it (the replay asks git anew)
     return not changed or _reads_the_same(stored, changed, started)
 
 

@@ -170,25 +170,41 @@ def test_fix_diff_no_cache_and_file_outputs_are_never_recorded(
     assert not list(own_cache.glob("runs/*.json"))
 
 
+def _snapshot_of(own_cache: Path, kind: str) -> Path:
+    """The one snapshot file of that kind ("runs" or "findings") in the cache."""
+    (found,) = [
+        p for p in own_cache.glob("runs/*.json") if json.loads(p.read_bytes())["kind"] == kind
+    ]
+    return found
+
+
 @pytest.mark.parametrize(
     "damage",
-    [b"not json", b'{"format": 1, "kind": "runs"}', b"[]", b"\xff\xfe", b"", "files"],
+    [b"not json", b'{"format": 1, "kind": "runs"}', b"[]", b"\xff\xfe", b"", "files", "payload"],
 )
+@pytest.mark.parametrize("kind", ["runs", "findings"])
 def test_a_corrupt_or_foreign_snapshot_is_ignored_with_a_note(
-    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, damage
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, damage, kind: str
 ) -> None:
     _repo(qms)
-    expected = command_line(qms, monkeypatch).stdout
-    (snapshot,) = own_cache.glob("runs/*.json")
-    if damage == "files":  # the right shape around a malformed entry
+    paths = () if kind == "runs" else ("qms/WI-1.md",)  # the findings snapshot serves paths
+    expected = qms.check("--no-cache", *paths).stdout
+    command_line(qms, monkeypatch)
+    snapshot = _snapshot_of(own_cache, kind)
+    if damage in ("files", "payload"):  # the right shape around a malformed entry
         stored = json.loads(snapshot.read_bytes())
-        stored["files"][0] = ["qms/SOP-0.md", "not a signature"]
+        if damage == "files":
+            stored["files"][0] = ["qms/SOP-0.md", "not a signature"]
+        elif kind == "runs":
+            stored["code"] = 7
+        else:
+            stored["findings"]["findings"][0][1] = "fatal"  # no such severity
         damage = json.dumps(stored).encode()
     snapshot.write_bytes(damage)
-    result = command_line(qms, monkeypatch)
+    result = command_line(qms, monkeypatch, *paths)
     assert len(counted) == 2 and result.stdout == expected
     assert "cache:" in result.stderr and "Traceback" not in result.stderr
-    again = command_line(qms, monkeypatch)
+    again = command_line(qms, monkeypatch, *paths)
     assert len(counted) == 2 and again.stderr == ""  # rewritten: replayed, no note
 
 
@@ -261,3 +277,81 @@ def test_in_a_git_checkout_a_new_commit_runs_afresh(
     (qms.root / "notes.md").write_text("untracked, yet listed by git ls-files --others\n")
     command_line(qms, monkeypatch, "--format", "html")
     assert len(counted) == 3
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif", "github", "gitlab", "junit", "markdown"])
+def test_a_check_of_paths_is_answered_from_the_findings_of_the_last_run(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, fmt: str
+) -> None:
+    """The pre-commit hook passes other files at every commit: the findings of the last run
+    of the same options (any paths, or none), limited to these paths, render as a run would."""
+    _repo(qms)
+    (qms.root / "qms/WI-1.md").write_text(
+        (qms.root / "qms/WI-1.md").read_text().replace("status: draft", "status: drafty")
+    )
+    command_line(qms, monkeypatch, "--format", fmt)
+    assert len(counted) == 1
+    for paths in (["qms/WI-1.md"], ["qms/SOP-1.md", "qms/WI-1.md"], [".qmslint.yaml"]):
+        limited = command_line(qms, monkeypatch, "--format", fmt, *paths)
+        fresh = qms.check("--no-cache", "--format", fmt, *paths)
+        assert (limited.exit_code, limited.stdout) == (fresh.exit_code, fresh.stdout), paths
+        assert limited.stderr == ""
+    assert len(counted) == 1  # no run: every one was answered from the findings
+
+
+def test_a_check_of_paths_replays_a_prose_edit_and_runs_a_front_matter_edit(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    _repo(qms)
+    qms.doc("qms/WI-1.md", id="WI-1", title="Work", type="work-instruction", status="drafty")
+    command_line(qms, monkeypatch, "qms/SOP-0.md")  # the hook at an earlier commit
+    path = qms.root / "qms/WI-1.md"
+    path.write_text(path.read_text() + "\nThe prose, edited.\n")
+    prose = command_line(qms, monkeypatch, "qms/WI-1.md")
+    assert len(counted) == 1 and prose.stdout == qms.check("--no-cache", "qms/WI-1.md").stdout
+    assert "drafty" in prose.stdout  # its own findings, not the earlier commit's file's
+    qms.doc("qms/WI-1.md", id="WI-1", title="Work", type="work-instruction", status="bogus")
+    edited = command_line(qms, monkeypatch, "qms/WI-1.md")
+    assert len(counted) == 2 and "bogus" in edited.stdout
+    assert edited.stdout == qms.check("--no-cache", "qms/WI-1.md").stdout
+
+
+def test_a_check_of_paths_is_never_answered_across_options_or_for_html(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    _repo(qms)
+    command_line(qms, monkeypatch)
+    other = command_line(qms, monkeypatch, "--select", "DC001", "qms/WI-1.md")
+    assert len(counted) == 2
+    assert other.stdout == qms.check("--no-cache", "--select", "DC001", "qms/WI-1.md").stdout
+    command_line(qms, monkeypatch, "--format", "html")
+    command_line(qms, monkeypatch, "--format", "html", "qms/WI-1.md")  # the matrix: a run
+    assert len(counted) == 4
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_in_a_git_checkout_the_hook_of_the_next_commit_is_answered_from_the_findings(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    """As pre-commit calls it: the hook of one commit, the commit made, the next one staged."""
+    _repo(qms)
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=qms.root,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    git("add", "-A")
+    command_line(qms, monkeypatch, "--format", "sarif", "qms/SOP-0.md")
+    git("commit", "-q", "-m", "one")
+    path = qms.root / "qms/WI-1.md"
+    path.write_text(path.read_text() + "\nThe prose, edited.\n")
+    git("add", "-A")
+    staged = command_line(qms, monkeypatch, "--format", "sarif", "qms/WI-1.md")
+    assert len(counted) == 1
+    fresh = qms.check("--no-cache", "--format", "sarif", "qms/WI-1.md")
+    assert staged.stdout == fresh.stdout  # the commit made since changes no finding

@@ -38,6 +38,18 @@ class Anchor:
 
 
 @dataclass
+class Provenance:
+    """What a report says of the run besides its findings, worked out from the documents (a
+    `check` of other paths replayed from the run's findings: report/stored.py)."""
+
+    documents: int
+    anchor: Anchor | None
+    not_applicable: list[str]
+    failed_checks: dict[str, str]
+    commit: str | None
+
+
+@dataclass
 class Report:
     tool_version: str
     plugins: list[Component]
