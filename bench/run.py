@@ -5,7 +5,7 @@ loader. qmslint runs with `mdr` + `fda-qmsr`: cold (`--no-cache`, default `--job
 with `--jobs 1` and `--jobs 2`, warm (nothing changed since the last run), one changed file (a
 line of prose added to one document), one changed front matter (a document's title edited, so
 that its Document and findings must be made again) and the pre-commit call (`check FILE` after
-the same edit). Every run is a fresh process; the floor runs before
+the same edit, and after a line of prose added). Every run is a fresh process; the floor runs before
 each qmslint run (alternating, so that load from elsewhere touches both alike) and each figure
 is the median of `--repeat` runs. `--large 100000` also times that many documents cold against
 the same size's cold run, with the peak memory. qmslint's byte code is compiled first, as pip
@@ -83,6 +83,7 @@ def measure(repo: Path, repeat: int, cache: Path) -> dict[str, float]:
         "one-changed": qmslint,
         "one-front-matter": qmslint,
         "pre-commit": [*qmslint, str(changed.relative_to(repo))],  # as the hook calls it
+        "pre-commit-prose": [*qmslint, str(changed.relative_to(repo))],
     }
 
     def fill() -> None:  # an untimed run: the cache and the snapshot hold the original state
@@ -97,6 +98,7 @@ def measure(repo: Path, repeat: int, cache: Path) -> dict[str, float]:
                 "one-changed": original + f"\nEdited {run}.\n",  # a line of prose
                 "one-front-matter": original.replace("\ntitle: ", f"\ntitle: Edited {run} ", 1),
                 "pre-commit": original.replace("\ntitle: ", f"\ntitle: Staged {run} ", 1),
+                "pre-commit-prose": original + f"\nStaged {run}.\n",
             }.get(name)
             if edited is not None:
                 changed.write_text(edited)
@@ -153,6 +155,7 @@ TARGETS = {
     "one-changed": 0.4,
     "one-front-matter": 0.4,
     "pre-commit": 0.4,
+    "pre-commit-prose": 0.4,
 }
 
 
