@@ -145,19 +145,29 @@ def test_rules_explain_and_profiles_verbs(qms: Qms) -> None:
     assert qms.run("explain", "NOPE1").exit_code == 2
 
 
-def test_a_run_collects_cycles_rarely_and_gives_the_threshold_back(qms: Qms, monkeypatch) -> None:
-    """A run keeps its objects to the end (cli.GC_THRESHOLD); a caller's process (this test
-    suite, an editor plugin) gets its own threshold back."""
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_run_collects_no_cycles_and_gives_the_collector_back(
+    qms: Qms, monkeypatch, enabled: bool
+) -> None:
+    """A run keeps its objects to the end (cli.NO_CYCLE_COLLECTION); a caller's process (this
+    test suite, an editor plugin) gets its own setting back, also after an error."""
     import gc
 
     from qmslint import cli
 
-    seen: list[tuple[int, ...]] = []
+    seen: list[bool] = []
     real = cli.COMMANDS["rules"]
     monkeypatch.setitem(
-        cli.COMMANDS, "rules", lambda args: seen.append(gc.get_threshold()) or real(args)
+        cli.COMMANDS, "rules", lambda args: seen.append(gc.isenabled()) or real(args)
     )
-    before = gc.get_threshold()
     monkeypatch.chdir(qms.root)
-    assert cli.main(["rules"]) == 0
-    assert seen == [cli.GC_THRESHOLD] and gc.get_threshold() == before
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert cli.main(["rules"]) == 0
+        assert gc.isenabled() is enabled
+        qms.config(profiles=["no-such-profile"])
+        assert cli.main(["check"]) == 2
+        assert seen == [False] and gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
