@@ -5,6 +5,7 @@ the config or the command line runs it afresh; a broken snapshot is ignored with
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -251,22 +252,30 @@ def test_a_plugin_installed_since_is_seen_and_never_replayed(
     assert len(counted) == 3  # a run with a plugin is not recorded
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_in_a_git_checkout_a_new_commit_runs_afresh(
-    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
-) -> None:
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def git(qms: Qms):
+    """`_repo` in a new git checkout, every file added; calls git there."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
     _repo(qms)
+    run = functools.partial(_git, qms.root)
+    run("init", "-q")
+    run("add", "-A")
+    return run
 
-    def git(*args: str) -> None:
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-            cwd=qms.root,
-            check=True,
-            capture_output=True,
-        )
 
-    git("init", "-q")
-    git("add", "-A")
+def test_in_a_git_checkout_a_new_commit_runs_afresh(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, git
+) -> None:
     git("commit", "-q", "-m", "one")
     first = command_line(qms, monkeypatch, "--format", "html")
     assert command_line(qms, monkeypatch, "--format", "html").stdout == first.stdout
@@ -329,23 +338,10 @@ def test_a_check_of_paths_is_never_answered_across_options_or_for_html(
     assert len(counted) == 4
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_in_a_git_checkout_the_hook_of_the_next_commit_is_answered_from_the_findings(
-    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, git
 ) -> None:
     """As pre-commit calls it: the hook of one commit, the commit made, the next one staged."""
-    _repo(qms)
-
-    def git(*args: str) -> None:
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-            cwd=qms.root,
-            check=True,
-            capture_output=True,
-        )
-
-    git("init", "-q")
-    git("add", "-A")
     command_line(qms, monkeypatch, "--format", "sarif", "qms/SOP-0.md")
     git("commit", "-q", "-m", "one")
     path = qms.root / "qms/WI-1.md"
