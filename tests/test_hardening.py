@@ -497,3 +497,42 @@ def run_cli(cwd: Path, *args: str, timeout: float) -> subprocess.CompletedProces
         timeout=timeout,
         env={**os.environ, "QMSLINT_NO_CACHE": "1"},
     )
+
+
+def test_outside_follows_every_symlink_whatever_form_the_root_takes(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`safe_open.outside` spares resolving a root that is already real; it must say what
+    resolving both would say for a root given through a symlink, relative, with `..` or `/`."""
+    from qmslint.support import safe_open
+
+    real_root = tmp_path / "repo"
+    (real_root / "qms").mkdir(parents=True)
+    (real_root / "qms/SOP.md").write_text("x")
+    secret = tmp_path / "secret.md"
+    secret.write_text("x")
+    (real_root / "qms/out.md").symlink_to(secret)
+    (real_root / "linked").symlink_to(tmp_path)  # a folder out of the repository
+    (real_root / "inner").symlink_to(real_root / "qms")  # a folder inside it
+    (tmp_path / "repo-link").symlink_to(real_root)
+    (tmp_path / "repo-lookalike").mkdir()
+    monkeypatch.chdir(real_root)
+    roots = [
+        str(real_root),
+        str(real_root) + "/",
+        str(tmp_path / "repo-link"),
+        str(tmp_path / "repo-lookalike" / ".." / "repo"),
+        ".",
+        "",  # the working folder, as a string
+        "/",
+    ]
+    rels = ["qms/SOP.md", "qms/out.md", "linked/secret.md", "inner/SOP.md", "qms/missing.md"]
+    for root in roots:
+        base = os.path.realpath(root)
+        for rel in rels:
+            real = os.path.realpath(os.path.join(root, rel))
+            expected = not (real == base or real.startswith(base.rstrip(os.sep) + os.sep))
+            assert safe_open.outside(os.path.join(root, rel), root) is expected, (root, rel)
+    assert safe_open.outside(str(real_root / "qms/out.md"), str(real_root))
+    assert not safe_open.outside(str(real_root / "inner/SOP.md"), str(tmp_path / "repo-link"))
+    assert safe_open.outside(str(tmp_path / "repo-lookalike/x"), str(real_root))
