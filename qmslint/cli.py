@@ -462,7 +462,14 @@ def _check(args: argparse.Namespace) -> int:
 
             findings = stored.encode(outcome.unlimited, outcome.provenance)
         recording.finish(
-            shown, said, code, digests, host.readers, session.read_settings(), findings
+            shown,
+            said,
+            code,
+            digests,
+            host.readers,
+            session.read_settings(),
+            findings,
+            exact=not args.paths,
         )
     return code
 

@@ -15,10 +15,12 @@ write in the same clock tick keeps the stat). The files are stated before the ru
 so an edit made while it runs is seen by the next one. A run is recorded only when replaying it
 is exact: every output on standard output, only the built-in plugins, no error, no note of a
 refused cache entry; `--fix`, `--diff` and `--no-cache` are never recorded nor replayed. A
+`check` also keeps a findings snapshot, keyed by its options without the paths, from which a
+later `check PATH …` (the pre-commit hook) is answered (`replay_findings`, cli). A
 snapshot that is not valid JSON, names another format or key, or is malformed is ignored with a
 note and the run goes on afresh; it is written atomically (support/files.py), so concurrent runs
-see whole snapshots, the last writer winning. `qmslint cache clear` removes them with the pack
-cache (support/cache.clear).
+see whole snapshots, the last writer winning; the newest MAX_SNAPSHOTS are kept. `qmslint cache
+clear` removes them with the pack cache (support/cache.clear).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ FINDINGS = "findings"  # the kind of a findings snapshot (in the same folder, by
 RACY_NS = 2_000_000_000
 MAX_SNAPSHOT = 256 * 1024 * 1024
 MAX_CHANGED = 64  # more changed files than this: the run itself reads them sooner
+MAX_SNAPSHOTS = 32  # the newest kept: a key holds the date, so every day brings new ones
 UNTRUSTED = "!"  # the hash of a racy file that cannot be hashed (a folder, a FIFO): never replayed
 ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "QMSLINT_NO_CACHE", "QMSLINT_CACHE_DIR")
 REFUSED = ("--no-cache", "--fix", "--diff", "-o", "--output", "-h", "--help", "--version")
@@ -302,12 +305,14 @@ class Recording:
         readers: Sequence[Reader],
         settings: ReadSettings,
         findings: dict[str, Any] | None = None,
+        exact: bool = True,
     ) -> None:
         """Store what the run printed (an unwritable cache is no error: the next run runs),
         with what a later run needs to tell that a changed file still reads the same: the
         SHA-256 of each document as read (`documents`), the readers and their settings; and
         in a second snapshot `findings` (report/stored.py), when given, for a later `check`
-        of other paths."""
+        of other paths. `exact` False: no run snapshot (a `check` of paths, which its findings
+        answer: one file per commit's list of files would pile up)."""
         from qmslint.read import cache as document_cache
 
         names = document_cache.reader_names(readers)
@@ -330,7 +335,8 @@ class Recording:
             "documents": documents if names is not None else {},
             "reading": {"readers": names, "settings": values} if names is not None else None,
         }
-        _write(stored)
+        if exact or findings is None:
+            _write(stored)
         if findings is not None and self.attempt.findings_key:
             stored.update(kind=FINDINGS, key=self.attempt.findings_key, stdout="", stderr=stderr)
             stored["findings"] = findings
@@ -342,11 +348,33 @@ def _write(stored: dict[str, Any]) -> None:
 
     from qmslint.support import files
 
+    path = snapshot_path(stored["key"])
     try:
         text = json.dumps(stored, ensure_ascii=True, separators=(",", ":"))
-        files.write_atomically(Path(snapshot_path(stored["key"])), text.encode("ascii"))
+        files.write_atomically(Path(path), text.encode("ascii"))
     except Exception:  # unwritable, or gone: the next run simply runs
         return
+    _prune(os.path.dirname(path))
+
+
+def _prune(folder: str) -> None:
+    """Keep the newest MAX_SNAPSHOTS snapshots: each day, option set and HTML check of paths
+    has its own, which would otherwise fill the cache directory over the months."""
+    try:
+        with os.scandir(folder) as entries:
+            found = [
+                (entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
+                for entry in entries
+                if entry.name.endswith(".json") and entry.is_file(follow_symlinks=False)
+            ]
+    except OSError:
+        return
+    found.sort(reverse=True)
+    for _, path in found[MAX_SNAPSHOTS:]:
+        try:
+            os.unlink(path)
+        except OSError:  # another run pruned it first
+            continue
 
 
 def replayable(errors: Sequence[str], warnings: Sequence[str], code: int) -> bool:

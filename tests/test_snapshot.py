@@ -351,3 +351,34 @@ def test_in_a_git_checkout_the_hook_of_the_next_commit_is_answered_from_the_find
     assert len(counted) == 1
     fresh = qms.check("--no-cache", "--format", "sarif", "qms/WI-1.md")
     assert staged.stdout == fresh.stdout  # the commit made since changes no finding
+
+
+def test_a_check_of_paths_keeps_one_findings_snapshot_not_one_per_list_of_files(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    _repo(qms)
+    for index in range(3):  # three commits, three lists of staged files, all run afresh
+        qms.doc("qms/WI-1.md", id="WI-1", title=f"Work {index}", type="work-instruction")
+        command_line(qms, monkeypatch, f"qms/SOP-{index}.md")
+    assert len(counted) == 3
+    kinds = [json.loads(p.read_bytes())["kind"] for p in own_cache.glob("runs/*.json")]
+    assert kinds == ["findings"]
+
+
+def test_the_cache_keeps_the_newest_snapshots_only(qms: Qms, own_cache: Path, monkeypatch) -> None:
+    """A key holds the date: without a bound, a daily CI run would add a snapshot every day."""
+    from qmslint import snapshot
+
+    _repo(qms)
+    folder = own_cache / "runs"
+    folder.mkdir(parents=True)
+    for index in range(snapshot.MAX_SNAPSHOTS + 8):
+        old = folder / f"{index:032x}.json"
+        old.write_text("{}")
+        os.utime(old, ns=(10**18 + index, 10**18 + index))
+    (folder / "notes.txt").write_text("not a snapshot: left alone")
+    command_line(qms, monkeypatch)
+    left = sorted(p.name for p in folder.glob("*.json"))
+    assert len(left) == snapshot.MAX_SNAPSHOTS and (folder / "notes.txt").exists()
+    assert f"{snapshot.MAX_SNAPSHOTS + 7:032x}.json" in left and f"{0:032x}.json" not in left
+    assert len(left) - sum(name.startswith("0" * 24) for name in left) == 2  # this run's two
