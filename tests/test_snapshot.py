@@ -382,3 +382,34 @@ def test_the_cache_keeps_the_newest_snapshots_only(qms: Qms, own_cache: Path, mo
     assert len(left) == snapshot.MAX_SNAPSHOTS and (folder / "notes.txt").exists()
     assert f"{snapshot.MAX_SNAPSHOTS + 7:032x}.json" in left and f"{0:032x}.json" not in left
     assert len(left) - sum(name.startswith("0" * 24) for name in left) == 2  # this run's two
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--format", "text", "--show-suppressed"], ["--statistics"], ["--format", "sarif"]],
+)
+def test_a_waived_finding_and_statistics_are_answered_as_a_run_says_them(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, options: list[str]
+) -> None:
+    qms.config(
+        profiles=["document-control"],
+        waivers=[
+            {
+                "rule": "DC013",
+                "document": "SOP-1",
+                "justification": "SOP-9 is being written under change request CR-12.",
+                "approved_by": "Head of QA",
+                "expires": "2027-03-31",
+            }
+        ],
+    )
+    qms.effective("SOP-1", related=["SOP-9"])  # DC013, waived
+    qms.effective("SOP-2", related=["SOP-8"])  # DC013, not waived
+    command_line(qms, monkeypatch, *options)
+    for paths in (["qms/SOP-1.md"], ["qms/SOP-2.md"]):
+        limited = command_line(qms, monkeypatch, *options, *paths)
+        fresh = qms.check("--no-cache", *options, *paths)
+        assert (limited.exit_code, limited.stdout) == (fresh.exit_code, fresh.stdout)
+    assert len(counted) == 1
+    if "--show-suppressed" in options:  # the waiver's justification, as a run shows it
+        assert "CR-12" in command_line(qms, monkeypatch, *options, "qms/SOP-1.md").stdout
