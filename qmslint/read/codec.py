@@ -117,6 +117,10 @@ def decode(data: Any, made: list[Any] | None = None) -> Any:
         raise ValueError("not a cached value")
     if made is None:
         made = []
+    if tag == "=":  # before the others: a Field's empty item mapping is one, a warm run meets
+        if len(data) != 2 or type(data[1]) is not int or not 0 <= data[1] < len(made):
+            raise ValueError("not a reference")  # 100,000
+        return made[data[1]]
     if tag == "d" or tag == "m":
         if len(data) % 2 != 1:
             raise ValueError("odd mapping")
@@ -137,10 +141,6 @@ def decode(data: Any, made: list[Any] | None = None) -> Any:
         return _rebuild(tag, data, made)
     if tag == "l":
         return [_plain(item) if type(item) in _SCALARS else decode(item, made) for item in data[1:]]
-    if tag == "=":
-        if len(data) != 2 or type(data[1]) is not int or not 0 <= data[1] < len(made):
-            raise ValueError("not a reference")
-        return made[data[1]]
     if tag == "t":
         return tuple(decode(item, made) for item in data[1:])
     if tag == "D" and len(data) == 2:
