@@ -13,7 +13,6 @@ from pathlib import Path
 
 from qmslint import __version__, suppress
 from qmslint import config as config_module
-from qmslint.checks import existence
 from qmslint.checks.conditions import evaluate
 from qmslint.checks.context import CheckContext, CheckSettings, Shared
 from qmslint.errors import UserError
@@ -27,7 +26,6 @@ from qmslint.read.discovery import discover, is_selected
 from qmslint.read.document import read_documents
 from qmslint.read.gitutil import head_commit
 from qmslint.report import Component, Provenance, Report
-from qmslint.report import coverage as coverage_report
 from qmslint.report.anchor import repository_anchor
 from qmslint.session import Session
 from qmslint.suppress import baseline
@@ -237,7 +235,10 @@ def make_report(
 
 def _add_coverage(report: Report, session: Session, options: RunOptions, shared: Shared) -> None:
     """The matrix (every requirement of an existence rule, as the check decided it) and the
-    gap to each profile of the run, on the report."""
+    gap to each profile of the run, on the report (imported here: most runs build none)."""
+    from qmslint.checks import existence
+    from qmslint.report import coverage as coverage_report
+
     rules, repo = report.rules, shared.repo
     skipped = {*report.failed_checks, *report.not_applicable}
     report.coverage = coverage_report.matrix_rows(
