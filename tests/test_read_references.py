@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qmslint import clauses
 from qmslint.model import Position
@@ -245,3 +247,38 @@ def test_long_lines_in_a_references_section_stay_fast_and_the_rest_is_read():
     assert time.perf_counter() - started < 0.5
     assert [c.text for c in refs.claims] == ["ISO 13485:2016 8.2.3"]
     assert refs.claims[0].position == Position(6, 18)
+
+
+_SECTION_LINES = [
+    "## References",
+    "### 7. Normative References:",
+    "## **Applicable Standards and Regulations**",
+    "#  Related_Documents",
+    "   # REFERENCES",
+    "    # References",  # indented code, no heading
+    "#References",  # no space: no heading
+    "## Purpose",
+    "# SOP-001 Document control",
+    "```",
+    "~~~",
+    "- ISO 13485:2016 4.2.4",
+    "See [[13485:4.2.4]] here.",
+    "Plain prose about documents and standards.",
+    "",
+]
+
+
+@given(st.lists(st.sampled_from(_SECTION_LINES), max_size=12), st.integers(0, 3))
+@settings(max_examples=300, deadline=None)
+def test_the_heading_prefilter_never_hides_a_references_section(lines, after) -> None:
+    """`reference_sections` skips its line-by-line pass when no heading-like line holds a
+    section name's longest word; it must find exactly what the pass finds."""
+    from qmslint.read import references
+
+    found = references.reference_sections(lines, after)
+    original = references._may_name_a_section
+    references._may_name_a_section = lambda lines, after: True
+    try:
+        assert references.reference_sections(lines, after) == found
+    finally:
+        references._may_name_a_section = original

@@ -773,6 +773,8 @@ def reference_sections(lines: Sequence[str], after: int = 0) -> list[tuple[int, 
     A linear scan for ATX headings outside code fences; a section ends at the next heading of
     the same or a higher level, or after `MAX_SECTION_LINES` lines.
     """
+    if not _may_name_a_section(lines, after):
+        return []
     sections: list[tuple[int, int]] = []
     fence = ""
     open_section: tuple[int, int] | None = None  # (first line, level)
@@ -799,6 +801,22 @@ def reference_sections(lines: Sequence[str], after: int = 0) -> list[tuple[int, 
     if open_section is not None:
         sections.append((open_section[0], len(lines)))
     return [(a, b) for a, b in sections if b >= a]
+
+
+# The longest word of each section name: a heading that names a section holds it (its words are
+# the heading's, lower-cased), so a body whose heading-like lines hold none has no section.
+_SECTION_HINTS = tuple(sorted({max(name.split(), key=len) for name in REFERENCE_SECTIONS}))
+_HEADING_LIKE = re.compile(r"^ {0,3}#.*", re.MULTILINE)
+
+
+def _may_name_a_section(lines: Sequence[str], after: int) -> bool:
+    """Whether a line that may be a heading holds a hint word: one scan in C instead of a
+    pass over every line in Python for the bodies (most) that have no references section."""
+    for line in _HEADING_LIKE.findall("\n".join(lines[after:])):
+        lowered = line.lower()
+        if any(hint in lowered for hint in _SECTION_HINTS):
+            return True
+    return False
 
 
 def _atx(line: str) -> tuple[int, str]:
@@ -891,6 +909,8 @@ def outside_code(lines: Sequence[str], start: int) -> Iterator[tuple[int, str]]:
 
 def _audit_notes(refs: References, lines: Sequence[str], front_matter_end: int) -> None:
     """RDM audit notes: `[[62304:5.8.5]]`, `[[14971:3.3 and 14971:3.4.b]]`, anywhere."""
+    if "[[" not in "\n".join(lines[front_matter_end:]):  # most bodies: no pass skipping code
+        return
     for index, line in outside_code(lines, front_matter_end):
         if "[[" not in line:
             continue
