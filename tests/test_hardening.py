@@ -536,3 +536,32 @@ def test_outside_follows_every_symlink_whatever_form_the_root_takes(
     assert safe_open.outside(str(real_root / "qms/out.md"), str(real_root))
     assert not safe_open.outside(str(real_root / "inner/SOP.md"), str(tmp_path / "repo-link"))
     assert safe_open.outside(str(tmp_path / "repo-lookalike/x"), str(real_root))
+
+
+def test_check_regular_below_a_root_without_resolving_refuses_as_resolving_would(
+    tmp_path: Path,
+) -> None:
+    """A path of plain names below the root is checked with one `lstat` a name (no
+    `realpath`); a symlink anywhere on the way is still followed, and refused when it leads
+    out; a folder, a FIFO and a missing file are refused as `os.stat` would refuse them."""
+    from qmslint.support import safe_open
+
+    root = tmp_path / "repo"
+    (root / "qms/sub").mkdir(parents=True)
+    (root / "qms/sub/SOP.md").write_text("x")
+    (tmp_path / "secret.md").write_text("x")
+    (root / "qms/out.md").symlink_to(tmp_path / "secret.md")
+    (root / "linked").symlink_to(tmp_path)
+    (root / "inner").symlink_to(root / "qms")
+    os.mkfifo(root / "qms/fifo")
+    for given in (str(root), str(root) + "/"):
+        safe_open.check_regular(os.path.join(given, "qms/sub/SOP.md"), given)
+        safe_open.check_regular(os.path.join(given, "inner/sub/SOP.md"), given)
+        for rel in ("qms/out.md", "linked/secret.md", "qms/sub/../../linked/secret.md"):
+            with pytest.raises(safe_open.UnsafeFile, match="symlink out"):
+                safe_open.check_regular(os.path.join(given, rel), given)
+        for rel, kind in (("qms/sub", "a directory"), ("qms/fifo", "a FIFO")):
+            with pytest.raises(safe_open.UnsafeFile, match=kind):
+                safe_open.check_regular(os.path.join(given, rel), given)
+        with pytest.raises(FileNotFoundError):
+            safe_open.check_regular(os.path.join(given, "qms/missing.md"), given)
