@@ -10,6 +10,7 @@ never disagree with the finding it removes. Nothing here touches files.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from qmslint import clauses as clause_ids
 from qmslint.read.fields import Spellings
@@ -56,26 +57,37 @@ def clause_spellings(values: Sequence[str], default: str | None) -> list[list[st
     """
     if not values or not all(isinstance(value, str) for value in values):
         return None
+    rewritten = _clause_spellings(tuple(values), default)
+    return None if rewritten is None else [list(items) for items in rewritten]
+
+
+@lru_cache(maxsize=4096)
+def _clause_spellings(
+    values: tuple[str, ...], default: str | None
+) -> tuple[tuple[str, ...], ...] | None:
+    """`clause_spellings` of a list of texts, cached: parsing a list is a pure function of its
+    texts and the default framework, and the documents of a QMS cite the same few lists (every
+    document that reads is asked, almost always to find nothing to rewrite)."""
     grouped: dict[int, list[object]] = {}
     for index, parsed in clause_ids.parse_many(values, default):
         grouped.setdefault(index, []).append(parsed)
-    result: list[list[str]] = []
+    result: list[tuple[str, ...]] = []
     for index, value in enumerate(values):
         parsed = grouped.get(index, [])
         if not parsed or any(isinstance(item, clause_ids.ClauseError) for item in parsed):
-            result.append([value])
+            result.append((value,))
             continue
-        ids = [str(item) for item in parsed]
+        ids = tuple(str(item) for item in parsed)
         if len(ids) > MAX_SPLIT or len(set(ids)) != len(ids):
-            result.append([value])
+            result.append((value,))
             continue
         result.append(ids)
-    if all(items == [value] for items, value in zip(result, values)):
+    if all(items == (value,) for items, value in zip(result, values)):
         return None
     flat = [item for items in result for item in items]
     if reading_of(flat, default) != reading_of(values, default):
         return None
-    return result
+    return tuple(result)
 
 
 def split_written(value: str) -> list[str]:
