@@ -151,6 +151,13 @@ def markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
+@lru_cache(maxsize=64)
+def metadata_words(extra_words: tuple[str, ...] = ()) -> frozenset[str]:
+    """`METADATA_WORDS` and the words a config adds, lower case (cached: a run asks with the
+    same words for every document)."""
+    return METADATA_WORDS | {w.lower() for w in extra_words}
+
+
 def source_lines(text: str) -> list[str]:
     """Lines as markdown-it numbers them (LF only; a stray CR is dropped)."""
     if "\r" in text:
@@ -176,7 +183,7 @@ def read_head(
     """
     lines = source_lines(text)
     start = max(0, front_matter_end)
-    words = METADATA_WORDS | {w.lower() for w in extra_words}
+    words = metadata_words(tuple(extra_words))
     head = Head(first_line=start + 1)
     stop = min(len(lines), start + max_lines)
     limit_reason = "limit" if stop < len(lines) else "end"

@@ -200,19 +200,32 @@ def _generic(title: str) -> bool:
     )
 
 
+class ByLowerKey(dict[str, str]):
+    """Rules whose keys are lower case already (made by `by_lower_key`)."""
+
+
+def by_lower_key(rules: Mapping[str, str]) -> Mapping[str, str]:
+    """`rules` by lower-case key, the last of keys equal but for case winning, as the type
+    look-ups take them. Rules made here are returned as they are: the reading settings make them
+    once (`ReadSettings.prefix_rules`), not every document its own."""
+    if isinstance(rules, ByLowerKey):
+        return rules
+    return ByLowerKey({k.lower(): v for k, v in rules.items()})
+
+
 def type_from_id(
     doc_id: str, rules: Mapping[str, str] = DEFAULT_PREFIX_TYPES, position: Position = START
 ) -> NameValue | None:
     """`SOP-012` → procedure, by the id's first hyphen group."""
     prefix = doc_id.split("-", 1)[0].strip().lower()
-    found = {k.lower(): v for k, v in rules.items()}.get(prefix)
+    found = by_lower_key(rules).get(prefix)
     return NameValue("type", found, position, "id-prefix") if found else None
 
 
 def type_from_path(path: str, rules: Mapping[str, str] = DEFAULT_FOLDER_TYPES) -> NameValue | None:
     """`docs/forms/x.md` → form: the deepest folder that a rule names."""
     folders = path.replace("\\", "/").split("/")[:-1]
-    lowered = {k.lower(): v for k, v in rules.items()}
+    lowered = by_lower_key(rules)
     for folder in reversed(folders):
         name = folder.lower()
         bare = name.lstrip("0123456789").lstrip("-_. ") or name

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 from qmslint.model import NO_ITEMS, Claim, Field, Position, ReadProblem
@@ -65,6 +66,24 @@ class ReadSettings:
     )
     standard: str | None = None  # the standard of bare clause numbers (`8.2.3`)
     mappings: bool = True  # read registers and clause mappings found by shape
+
+    # What every document's reading derives from the settings alone, made once per settings
+    # (attributes, not fields: settings compare, describe and key the cache as before).
+
+    @cached_property
+    def prefix_rules(self) -> Mapping[str, str]:
+        """`type_from_prefix` by lower-case key, as `names.type_from_id` looks it up."""
+        return names.by_lower_key(self.type_from_prefix)
+
+    @cached_property
+    def folder_rules(self) -> Mapping[str, str]:
+        """`type_from_folder` by lower-case key, as `names.type_from_path` looks it up."""
+        return names.by_lower_key(self.type_from_folder)
+
+    @cached_property
+    def label_words(self) -> tuple[str, ...]:
+        """Words of the labels the config's `fields:` names (`_label_words`)."""
+        return _label_words(self.spellings)
 
 
 DEFAULT_SETTINGS = ReadSettings()
@@ -270,7 +289,7 @@ def read_body(
     claims), the references section, names from file name, heading and folder, and the
     register or clause-mapping tables it holds."""
     spellings = settings.spellings
-    head = body.read_head(text, front_end, extra_words=_label_words(spellings))
+    head = body.read_head(text, front_end, extra_words=settings.label_words)
     for value in head.values:
         canonical = spellings.canonical(value.label)
         if canonical == "clauses" or value.label in result.body_fields:
@@ -297,8 +316,8 @@ def read_body(
         title.text if title else None,
         title.position if title else Position(1),
         id_pattern=settings.id_pattern,
-        prefix_types=settings.type_from_prefix,
-        folder_types=settings.type_from_folder,
+        prefix_types=settings.prefix_rules,
+        folder_types=settings.folder_rules,
         heading_level=title.level if title else 1,
     )
     for value in (*found.ids, found.title, found.type):  # the heading's id, then the file name's
