@@ -199,8 +199,8 @@ def _angle_prompt(content: str) -> bool:
 
 def _id_template(inner: str) -> bool:
     """`SOP-XXX`, `UN-xxx`, `XX`, `x.x`, `##`: a segment of x, X, # or ? where a number goes."""
-    if len(inner) > 40 or " " in inner:
-        return False
+    if len(inner) > 40 or " " in inner or not any(ch in inner for ch in "xX#?"):
+        return False  # (a template segment is made of those characters only)
     segments = inner.replace(".", "-").replace("_", "-").split("-")
     if not segments:
         return False

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qmslint.model import Position
 from qmslint.read import body
@@ -604,7 +605,8 @@ def read_references(
     for first, last in reference_sections(lines, max(head.end_line, front_matter_end)):
         claimed_lines.update(range(first, last + 1))
         _section_claims(refs, lines, first, last, default)
-    _audit_notes(refs, lines, front_matter_end)
+    if "[[" in text:  # (no audit note without one: the scan is spared)
+        _audit_notes(refs, lines, front_matter_end)
     if with_mentions:
         refs.mentions = find_mentions(lines, front_matter_end, claimed_lines, default)
     return refs
@@ -767,6 +769,9 @@ def _edition(refs: References, std: Standard, raw: str, position: Position, sour
         )
 
 
+_MAY_OPEN_OR_FENCE = frozenset(" #`~")  # what an ATX heading or a fence line starts with
+
+
 def reference_sections(lines: Sequence[str], after: int = 0) -> list[tuple[int, int]]:
     """(first, last) 1-based body lines of each references section starting after line `after`.
 
@@ -780,6 +785,8 @@ def reference_sections(lines: Sequence[str], after: int = 0) -> list[tuple[int, 
     open_section: tuple[int, int] | None = None  # (first line, level)
     for index in range(after, len(lines)):
         line = lines[index]
+        if open_section is None and line[:1] not in _MAY_OPEN_OR_FENCE:
+            continue  # no heading and no fence: nothing to do until a section is open
         stripped = line.lstrip(" ")
         if len(line) - len(stripped) <= 3 and stripped.startswith(("```", "~~~")):
             marker = stripped[:3]
@@ -830,6 +837,7 @@ def _atx(line: str) -> tuple[int, str]:
     return level, rest.strip().rstrip("#").strip()
 
 
+@lru_cache(maxsize=4096)
 def _section_name(title: str) -> str:
     """`7. References` → "references"; `8.1 Regulatory References:` → "regulatory references"."""
     words = title.replace("*", " ").replace("_", " ").split()

@@ -237,6 +237,7 @@ def _tag(node: Any) -> str:
     return getattr(tag, "value", None) or str(tag)
 
 
+_MAY_START_NULL_OR_BOOL = frozenset("nNtTfF")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _INT = re.compile(r"^[-+]?(?:[0-9_]+|0o[0-7_]+|0x[0-9a-fA-F_]+)$")
@@ -248,6 +249,8 @@ _FLOAT = re.compile(
 
 def _resolve_plain(text: str) -> str:
     """YAML 1.2 core schema (plus dates), whichever parser composed the node."""
+    if text[:1].isascii() and text[:1].isalpha() and text[0] not in _MAY_START_NULL_OR_BOOL:
+        return "str"  # most values are words: no null, bool, number or date starts with a letter
     if _NULL.match(text):
         return "null"
     if _BOOL.match(text):
