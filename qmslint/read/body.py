@@ -174,14 +174,16 @@ def read_head(
     *,
     max_lines: int = MAX_HEAD_LINES,
     extra_words: Iterable[str] = (),
+    lines: Sequence[str] | None = None,
 ) -> Head:
     """Read the title heading and the metadata blocks at the top of `text`.
 
     `front_matter_end` is the 1-based line of the closing `---` of the front matter (0 when the
     file has none): the body starts on the line after it. `extra_words` adds label words (for
-    labels that `fields:` in the config names) to `METADATA_WORDS`.
+    labels that `fields:` in the config names) to `METADATA_WORDS`. `lines` may be passed when
+    the caller has split `text` already (`source_lines(text)`, not to split it again).
     """
-    lines = source_lines(text)
+    lines = source_lines(text) if lines is None else lines
     start = max(0, front_matter_end)
     words = metadata_words(tuple(extra_words))
     head = Head(first_line=start + 1)

@@ -11,7 +11,7 @@ nothing of rules; every problem they meet becomes a `ReadProblem` on the file, n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
@@ -227,7 +227,7 @@ class MarkdownReader:
                 result.fields = mapping
                 result.has_metadata = True
             body_start = end + 1
-        read_body(path, text, body_start, settings, result)
+        read_body(path, text, body_start, settings, result, lines)
         return result
 
 
@@ -283,13 +283,20 @@ CITATION_PROBLEMS = {
 
 
 def read_body(
-    path: str, text: str, front_end: int, settings: ReadSettings, result: RawMetadata
+    path: str,
+    text: str,
+    front_end: int,
+    settings: ReadSettings,
+    result: RawMetadata,
+    lines: Sequence[str] | None = None,
 ) -> None:
     """Body metadata of a Markdown document: the head under the title (values, reference
     claims), the references section, names from file name, heading and folder, and the
-    register or clause-mapping tables it holds."""
+    register or clause-mapping tables it holds (`lines`: `text` split, when the caller has
+    split it)."""
     spellings = settings.spellings
-    head = body.read_head(text, front_end, extra_words=settings.label_words)
+    lines = body.source_lines(text) if lines is None else lines
+    head = body.read_head(text, front_end, extra_words=settings.label_words, lines=lines)
     for value in head.values:
         canonical = spellings.canonical(value.label)
         if canonical == "clauses" or value.label in result.body_fields:
@@ -298,7 +305,7 @@ def read_body(
             value.label, value.value, value.position, value.source
         )
     standard = _standard(result.fields, spellings) or settings.standard
-    refs = references.read_references(text, front_end, standard=standard, head=head)
+    refs = references.read_references(text, front_end, standard=standard, head=head, lines=lines)
     for claim in refs.claims:
         if claim.source == "audit-note" and claim.catalogued and not claim.edition:
             continue  # RDM audit notes name no edition: reported below, never read as coverage

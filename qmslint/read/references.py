@@ -580,15 +580,16 @@ def read_references(
     standard: str | None = None,
     with_mentions: bool = False,
     head: body.Head | None = None,
+    lines: Sequence[str] | None = None,
 ) -> References:
     """Every clause claim `text` declares at its top, in its references section and audit notes.
 
-    `standard` is the document's `standard:` (for bare clause numbers); `head` may be passed when
-    the caller has read it already. `with_mentions` also scans prose for standards named in
-    passing (for `show`), which reads the whole body.
+    `standard` is the document's `standard:` (for bare clause numbers); `head` and `lines`
+    (`body.source_lines(text)`) may be passed when the caller has them already. `with_mentions`
+    also scans prose for standards named in passing (for `show`), which reads the whole body.
     """
     refs = References()
-    lines = body.source_lines(text)
+    lines = body.source_lines(text) if lines is None else lines
     head = head if head is not None else body.read_head(text, front_matter_end)
     default = _default_standard(standard, head, refs)
     claimed_lines: set[int] = set()
