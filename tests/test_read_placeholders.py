@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from qmslint.read import placeholders
 from qmslint.read.placeholders import find_placeholder, is_not_applicable
 
 
@@ -98,3 +101,50 @@ def test_linear_on_long_values():
     for value in values:
         find_placeholder(value)
     assert time.perf_counter() - started < 0.5
+
+
+# Characters every kind of placeholder is made of, with digits, markup and odd case and space.
+_PIECES = st.sampled_from(
+    [
+        *"tTfFeEzZxX#?{}<>[]%$0123456789-_.*`/:!? ygmdYMDjJ",
+        "\u00a0",
+        "\u2014",
+        "todo",
+        "tbd",
+        "fixme",
+        "e.g.",
+        "z. b.",
+        "{{",
+        "<%",
+        "${",
+        "SOP-",
+        "to be defined",
+        "N/A",
+        "\u212a",
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_the_fast_path_only_passes_values_the_classification_finds_no_placeholder_in(
+    value: str,
+) -> None:
+    if placeholders.plainly_a_value(value):
+        assert placeholders._classified(value) is None, value
+
+
+@pytest.mark.parametrize(
+    "value", ["SOP-001", "Plan 9014", "Version 2", "ISO 13485:2016", "Quality Manager 1"]
+)
+def test_ids_and_titles_with_a_digit_take_the_fast_path(value: str) -> None:
+    assert placeholders.plainly_a_value(value)
+    assert find_placeholder(value) is None
+
+
+@pytest.mark.parametrize(
+    "value", ["TODO 2", "tbd 3", "e.g. 5 days", "SOP-XX-1", "{{ n1 }}", "[1]", "<1>", "2026-??"]
+)
+def test_placeholders_with_a_digit_are_left_to_the_classification(value: str) -> None:
+    assert not placeholders.plainly_a_value(value)
+    assert find_placeholder(value) is not None

@@ -18,12 +18,13 @@ boxes (`[x]`), HTML such as `<br>`, and autolinks `<https://…>`. **`N/A` is no
 is a value that states the field does not apply (`not-applicable` tells it apart, for a rule that
 wants a real value in a given field), whereas a placeholder is a value nobody filled in.
 
-Linear: values are scanned with `str` methods only, on at most `MAX_VALUE_CHARS` characters
-(template code is searched for in the whole value with `str.find`).
+Linear: values are scanned with `str` methods and character-class searches only, on at most
+`MAX_VALUE_CHARS` characters (template code is searched for in the whole value with `str.find`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -116,6 +117,36 @@ def find_placeholder(value: str | None) -> Placeholder | None:
     """
     if value is None:
         return Placeholder("empty", "", 0)
+    if plainly_a_value(value):
+        return None
+    return _classified(value)
+
+
+def plainly_a_value(value: str) -> bool:
+    """True only when `value` is certainly no placeholder, by tests cheaper than classifying it
+    (ids and titles are unique, so the cache above seldom knows them).
+
+    Such a value holds no `{`, `<` or `[` (no template code, bracket or angle prompt), none of
+    `x`, `X`, `#`, `?` (no id template, no `???`), an ASCII digit in the part that is read (so
+    it is not empty, no date template and no to-be-decided word), and its first character
+    after markup is none of t, f, e, z (no `todo: …`, `tbd …`, `fixme: …`, `e.g. …`, `z. B. …`).
+    """
+    if _MAY_OPEN_A_PLACEHOLDER.search(value):
+        return False
+    head = value[:MAX_VALUE_CHARS]
+    if not _DIGIT.search(head):
+        return False
+    first = head.strip().strip("*_`").strip()[:1].lower()[:1]
+    return first not in _MAY_START_A_PHRASE
+
+
+_MAY_OPEN_A_PLACEHOLDER = re.compile(r"[{<\[xX#?]")
+_DIGIT = re.compile(r"[0-9]")
+_MAY_START_A_PHRASE = frozenset("tfez")
+
+
+def _classified(value: str) -> Placeholder | None:
+    """`find_placeholder` of a value, every kind tried in turn."""
     for opener, closer in _TEMPLATE_CODE:
         start = value.find(opener)
         if start >= 0:
