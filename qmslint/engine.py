@@ -176,7 +176,7 @@ def run(session: Session, options: RunOptions) -> Outcome:
         except Exception as exc:  # a check function's bug is reported by name, the run goes on
             errors.append(f"check '{rule.kind}' failed on rule {rule.id}: {exc!r}")
             failed[rule.id] = errors[-1]
-    findings = [f for f in findings if not chosen_by.ignored_at(f.rule, f.path)]  # a new list
+    findings = [f for f in findings if not chosen_by.ignored_at(f.rule, f.path)]
     if not options.no_suppressions:  # before _limit: "unused waiver" needs every finding
         findings = suppress.apply(
             findings,

@@ -338,7 +338,7 @@ class Recording:
         if exact or findings is None:
             _write(stored)
         if findings is not None and self.attempt.findings_key:
-            stored.update(kind=FINDINGS, key=self.attempt.findings_key, stdout="", stderr=stderr)
+            stored.update(kind=FINDINGS, key=self.attempt.findings_key, stdout="")
             stored["findings"] = findings
             _write(stored)
 
@@ -396,18 +396,8 @@ def replay(argv: Sequence[str]) -> Attempt:
         attempt.key = run_key(argv)
     except OSError:  # the working folder is gone: the run says so itself
         return attempt
-    path = snapshot_path(attempt.key)
-    try:
-        data = safe_open.read_regular(path, limit=MAX_SNAPSHOT)
-    except OSError:
-        return attempt  # none yet
-    try:
-        stored = json.loads(data)
-        holds = _holds(stored, attempt.key)
-    except Exception:  # not JSON, or not the shape written: never trusted
-        attempt.notes.append(f"cache: {path} is corrupt or not qmslint's; it is ignored")
-        return attempt
-    if holds:
+    stored = _holding(attempt.key, KIND, attempt.notes)
+    if stored is not None:
         _print(stored["stdout"], stored["stderr"])
         attempt.code = stored["code"]
     return attempt
@@ -416,14 +406,20 @@ def replay(argv: Sequence[str]) -> Attempt:
 def replay_findings(key: str, notes: list[str]) -> dict[str, Any] | None:
     """The findings snapshot recorded under `key` (its "findings" and "stderr") when it holds
     as a run snapshot holds (`_holds`), else None; a broken one is ignored with a note."""
+    return _holding(key, FINDINGS, notes)
+
+
+def _holding(key: str, kind: str, notes: list[str]) -> dict[str, Any] | None:
+    """The snapshot of that kind under `key` when there is one and it holds; one that is not
+    JSON or not the shape written is never trusted: `notes` says so."""
     path = snapshot_path(key)
     try:
         data = safe_open.read_regular(path, limit=MAX_SNAPSHOT)
     except OSError:
-        return None
+        return None  # none yet
     try:
         stored = json.loads(data)
-        holds = _holds(stored, key, FINDINGS)
+        holds = _holds(stored, key, kind)
     except Exception:
         notes.append(f"cache: {path} is corrupt or not qmslint's; it is ignored")
         return None

@@ -918,8 +918,6 @@ def outside_code(lines: Sequence[str], start: int) -> Iterator[tuple[int, str]]:
 
 def _audit_notes(refs: References, lines: Sequence[str], front_matter_end: int) -> None:
     """RDM audit notes: `[[62304:5.8.5]]`, `[[14971:3.3 and 14971:3.4.b]]`, anywhere."""
-    if "[[" not in "\n".join(lines[front_matter_end:]):  # most bodies: no pass skipping code
-        return
     for index, line in outside_code(lines, front_matter_end):
         if "[[" not in line:
             continue

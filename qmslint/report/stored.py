@@ -1,6 +1,6 @@
 """A run's findings and provenance as JSON values, for the snapshot that lets `check PATH …`
 (as the pre-commit hook calls it, with other files at every commit) be answered from the last
-run without running (snapshot.py, cli._replay_limited).
+run without running (snapshot.py, cli._replayed_limited).
 
 What is stored is every finding after suppression and before the paths given limit them, so
 that any later set of paths is limited, sorted and rendered as a run would; the rules, the
@@ -48,6 +48,8 @@ def decode(data: Any) -> tuple[list[Finding], Provenance]:
     """What `encode` wrote; raises ValueError (or TypeError, KeyError) on anything else."""
     findings = [_finding(item) for item in data["findings"]]
     anchor = data["anchor"]
+    if anchor is not None and len(anchor) != 2:
+        raise ValueError("not an anchor")
     provenance = Provenance(
         documents=_typed(data["documents"], int),
         anchor=None if anchor is None else Anchor(_typed(anchor[0], str), _typed(anchor[1], int)),
@@ -57,8 +59,6 @@ def decode(data: Any) -> tuple[list[Finding], Provenance]:
         },
         commit=_optional(data["commit"], str),
     )
-    if anchor is not None and len(anchor) != 2:
-        raise ValueError("not an anchor")
     return findings, provenance
 
 
