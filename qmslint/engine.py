@@ -310,12 +310,13 @@ def _limit(
         elif is_selected(rel, config.include, config.exclude):
             files.add(rel)
             files.update(f"{rel}{suffix}" for suffix in (".yaml", ".yml"))  # a binary's sidecar
+    config_name = config.source_name  # findings about the config's own waivers stay
     return [
         f
         for f in findings
         if f.path is None
         or f.path in files
-        or f.path == config.source_name  # findings about the config's own waivers
+        or f.path == config_name
         or any(f.path.startswith(d) for d in folders)
     ]
 

@@ -82,9 +82,9 @@ def open_session(
     start: Path, config_file: Path | None = None, *, use_cache: bool = True
 ) -> Session:
     host = plugins.load()
-    config = config_module.load(start, config_file)
-    catalogues = clause_ids.shipped()
     cache = Cache(use_cache)
+    config = config_module.load(start, config_file, cache)
+    catalogues = clause_ids.shipped()
     ruleset = loading.load_ruleset(
         host.pack_sources, config, host.option_schemas, catalogues, cache
     )

@@ -117,3 +117,63 @@ def test_the_cache_is_json_data_and_round_trips_a_pack(tmp_path: Path, monkeypat
     pack = builtin_ruleset().packs[0]
     again = codec.decode(json.loads(json.dumps(codec.encode(pack))))
     assert again == pack
+
+
+# -- the config found valid before ---------------------------------------------------------------
+
+
+@pytest.fixture
+def validations(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> list[str]:
+    """The config validations a run makes (the schema check itself still runs)."""
+    monkeypatch.setenv("QMSLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    from qmslint.read import validation
+
+    made: list[str] = []
+    real = validation.check
+
+    def counted(instance, schema, where, positions=None):  # type: ignore[no-untyped-def]
+        if schema == "config.schema.json":
+            made.append(where)
+        return real(instance, schema, where, positions)
+
+    monkeypatch.setattr(validation, "check", counted)
+    return made
+
+
+def test_a_valid_config_is_validated_once_until_it_changes(
+    qms: Qms, validations: list[str]
+) -> None:
+    qms.config(profiles=["document-control"])
+    qms.effective("SOP-1")
+    assert qms.check().exit_code == 0
+    assert qms.check().exit_code == 0
+    assert len(validations) == 1  # the second run found it valid before
+    assert list(cache.directory().glob("config/*.json"))
+    qms.check("--no-cache")
+    assert len(validations) == 2  # without the cache, always
+    qms.config(profiles=["document-control"], review_interval_months=12)
+    qms.check()
+    assert len(validations) == 3  # changed data: validated again
+
+
+def test_an_invalid_config_is_reported_on_every_run(qms: Qms, validations: list[str]) -> None:
+    qms.config(profiles=["document-control"], review_interval_month=12)  # a misspelt key
+    qms.effective("SOP-1")
+    for _ in range(2):
+        result = qms.check()
+        assert result.exit_code == 2
+        assert "unknown key 'review_interval_month'" in result.stderr
+        assert ".qmslint.yaml:3:1" in result.stderr  # after the two lines of profiles
+    assert len(validations) == 2
+    assert not list(cache.directory().glob("config/*.json"))  # nothing remembered
+
+
+def test_a_damaged_config_entry_means_validating_again(qms: Qms, validations: list[str]) -> None:
+    qms.config(profiles=["document-control"])
+    qms.effective("SOP-1")
+    qms.check()
+    (entry,) = cache.directory().glob("config/*.json")
+    for damage in (b"", b"{not json", b'{"format": 1, "kind": "packs", "key": "x", "value": null}'):
+        entry.write_bytes(damage)
+        assert qms.check().exit_code == 0
+    assert len(validations) == 4  # each damaged entry was recomputed, never trusted
