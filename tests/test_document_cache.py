@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from qmslint.model import Document
 from qmslint.read import cache as document_cache
-from qmslint.read import codec
+from qmslint.read import codec, handover
 from qmslint.read.discovery import Candidate
 from qmslint.read.document import read_document
 from qmslint.read.readers import MarkdownReader, ReadSettings, SidecarReader, YamlRecordReader
@@ -325,3 +326,48 @@ def test_one_mapping_for_fields_and_raw_stays_one_when_decoded(tmp_path: Path) -
     title = decoded.fields["title"]
     assert title.position is codec.place(3, 1) and title.item_positions is codec.NO_ITEMS
     assert decoded.fields["approvers"].item_positions == (codec.place(5, 13),)
+
+
+# -- documents handed over by a worker (read/handover.py) ----------------------------------------
+
+
+def _two_documents(tmp_path: Path) -> list[Document]:
+    for name in ("SOP-3", "SOP-4"):
+        (tmp_path / f"{name}.md").write_text(
+            f"---\nid: {name}\ntitle: Training\ntype: procedure\napprovers: [QA]\n---\n", "utf-8"
+        )
+    candidates = [Candidate("SOP-3.md"), Candidate("SOP-4.md")]
+    return [read_document(tmp_path, c, READERS, ReadSettings(), set()) for c in candidates]
+
+
+def test_a_handed_over_chunk_is_the_documents_with_what_they_share(tmp_path: Path) -> None:
+    documents = _two_documents(tmp_path)
+    received, encoded = handover.unpack(handover.pack(documents, "[]"))
+    assert received == documents and encoded == "[]"
+    first, second = received
+    assert first is not None and second is not None
+    assert first.fields is first.raw  # one mapping stays one, as the codec keeps it
+    title = first.fields["title"]
+    assert title.position is codec.place(3, 1)  # this process's shared positions
+    assert title.item_positions is codec.NO_ITEMS  # the one empty read-only mapping
+    assert first.fields["approvers"].item_positions == (codec.place(5, 13),)
+    assert first.fields["type"].value is second.fields["type"].value  # texts arrive once
+
+
+def test_a_document_that_cannot_be_pickled_is_left_to_this_process(tmp_path: Path) -> None:
+    documents = _two_documents(tmp_path)
+    documents[0].fields["title"].value = lambda: "a plugin's value"  # no pickle takes it
+    received, _ = handover.unpack(handover.pack(documents, None))
+    assert received == [None, documents[1]]
+    reading = document_cache._Reading(tmp_path, READERS, ReadSettings(), set(), False)
+    read, _ = reading.received(Candidate("SOP-3.md"), None, None)
+    assert read.fields["title"].value == "Training"  # read again here, from the file
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"\x80\x05not a pickle", pickle.dumps({"a": 1}), pickle.dumps(([], 3))]
+)
+def test_what_no_worker_packed_is_refused(data: bytes) -> None:
+    refused = (EOFError, pickle.UnpicklingError, TypeError, ValueError)
+    with pytest.raises(refused):  # the chunk's worker then counts as failed: read here
+        handover.unpack(data)

@@ -24,9 +24,9 @@ served again while the file is unchanged:
   (support/files.write_atomically), so concurrent runs see whole shards, the last writer winning.
 
 `jobs` > 1 reads the misses in that many processes (this one and `jobs - 1` workers) when
-there are enough of them to pay for the start-up; the workers return their documents as JSON
-text (compact to pass back), which this process decodes exactly as it decodes the cache, so
-the output never depends on `jobs`.
+there are enough of them to pay for the start-up; the workers hand their documents back
+pickled (read/handover.py: a worker is this process forked) with, when the cache wants them,
+their JSON values; a test compares the output of `--jobs 1` and `--jobs 2` byte for byte.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from typing import Any
 
 from qmslint import __version__
 from qmslint.model import Document
-from qmslint.read import access, codec
+from qmslint.read import access, codec, handover
 from qmslint.read.discovery import Candidate
 from qmslint.read.document import read_document
 from qmslint.read.readers import (
@@ -331,12 +331,14 @@ class _Reading:
         document = self.document(candidate.path)
         return document, (_encoded(document) if self.encode else None)
 
-    def rebuilt(self, candidate: Candidate, encoded: Any) -> tuple[Document, Any]:
-        """A worker's document, rebuilt exactly as the cache rebuilds one (so the output never
-        depends on `jobs`); one the codec could not write is read here."""
-        if encoded is None:
+    def received(
+        self, candidate: Candidate, document: Document | None, encoded: Any
+    ) -> tuple[Document, Any]:
+        """A worker's document, as the worker read it (read/handover.py); one it could not
+        send is read here."""
+        if document is None:
             return self.here(candidate)
-        return codec.decode_document(encoded), (encoded if self.encode else None)
+        return document, encoded
 
 
 def _encoded(document: Document) -> Any:
@@ -352,9 +354,9 @@ def _read_misses(
     """Each miss read: (the Document, its JSON values, or None when not wanted or encodable).
 
     With `jobs` > 1, `jobs - 1` workers read chunks while this process reads chunks too: a
-    worker's documents come back as JSON text and must be decoded here, which costs about a
-    third of reading one, so this process is no idle collector but takes whatever chunk is
-    left whenever it has nothing to decode (the load balances itself on any machine)."""
+    worker's documents come back pickled and must be unpickled here (a tenth of reading one),
+    so this process is no idle collector but takes whatever chunk is left whenever it has
+    nothing to collect (the load balances itself on any machine)."""
     if jobs > 1 and len(misses) >= PARALLEL_MIN:
         try:
             return _read_in_parallel(reading, misses, jobs)
@@ -382,11 +384,15 @@ def _read_in_parallel(
 
     def collect(future: Future) -> None:
         number = running.pop(future)
+        chunk = chunks[number]
         try:
-            texts = json.loads(future.result())
+            documents, text = handover.unpack(future.result())
+            encodings = json.loads(text) if text is not None else [None] * len(chunk)
+            if len(documents) != len(chunk) or len(encodings) != len(chunk):
+                raise ValueError("a chunk of another length")
         except Exception as exc:  # a worker died (killed, out of memory): nothing is trusted
             raise _NoProcesses from exc
-        done[number] = [reading.rebuilt(c, text) for c, text in zip(chunks[number], texts)]
+        done[number] = [reading.received(*made) for made in zip(chunk, documents, encodings)]
 
     try:
         pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(reading,))
@@ -419,10 +425,15 @@ def _init_worker(reading: _Reading) -> None:
     _WORKER[:] = [reading]
 
 
-def _work(rels: list[str]) -> str:
-    """In a worker: the documents read, as one compact JSON array (null: not encodable)."""
+def _work(rels: list[str]) -> bytes:
+    """In a worker: the documents read, and (when the cache wants them) their JSON values as
+    one compact array (null: not encodable), handed over as read/handover.py says."""
     reading = _WORKER[0]
-    return json.dumps([_encoded(reading.document(rel)) for rel in rels], separators=(",", ":"))
+    documents = [reading.document(rel) for rel in rels]
+    encoded = None
+    if reading.encode:
+        encoded = json.dumps([_encoded(d) for d in documents], separators=(",", ":"))
+    return handover.pack(documents, encoded)
 
 
 # -- a run's documents, checked again without a run (snapshot.py) ------------------------------
