@@ -39,12 +39,12 @@ def list_files(root: Path, warnings: list[str] | None = None) -> list[str]:
             f"git cannot list the files ({why_not_git(root)}): .gitignore is not honoured, "
             "every file under the root is considered"
         )
-    found = []
+    found: list[str] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = Path(folder).relative_to(root)
-        for name in files:
-            found.append((rel / name).as_posix())
+        rel = os.path.relpath(folder, root)  # text, not a Path per file: 100,000 files
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found += [prefix + name for name in files]
     return found
 
 

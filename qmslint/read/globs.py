@@ -56,8 +56,7 @@ def glob_expression(pattern: str) -> str:
 
 
 def matches_any(path: str, globs: Iterable[str]) -> bool:
-    text = patterns.safe_text(path)
-    return _compile_any(tuple(globs)).match(text) is not None
+    return _compile_any(tuple(globs)).match(patterns.utf8(path)) is not None
 
 
 class _Each:
@@ -66,7 +65,7 @@ class _Each:
     def __init__(self, globs: tuple[str, ...]) -> None:
         self.compiled = [compile_glob(glob) for glob in globs]
 
-    def match(self, text: str) -> object | None:
+    def match(self, text: bytes) -> object | None:
         return next((found for c in self.compiled if (found := c.match(text))), None)
 
 
