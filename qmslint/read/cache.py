@@ -25,7 +25,7 @@ served again while the file is unchanged:
 
 `jobs` > 1 reads the misses in that many processes (this one and `jobs - 1` workers) when
 there are enough of them to pay for the start-up; the workers hand their documents back
-pickled (read/handover.py: a worker is this process forked) with, when the cache wants them,
+pickled (read/handover.py: a worker is a process of this run) with, when the cache wants them,
 their JSON values; a test compares the output of `--jobs 1` and `--jobs 2` byte for byte.
 """
 

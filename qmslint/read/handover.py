@@ -1,11 +1,12 @@
 """Documents handed from a reading worker to the process that runs the rules (read/cache.py).
 
-A worker is this process forked, so what it sends is trusted as the executor's own results are:
-its documents are pickled, not written as the cache's JSON values, because rebuilding those
-costs this process half as much as reading the file did, and unpickling a tenth. A private
-dispatch table keeps what the codec keeps shared: the positions near the top of a file
-(`model.place`) and the one empty read-only mapping (`model.NO_ITEMS`); a chunk is pickled as
-one, so the texts its documents share (field names, sources) arrive once per chunk.
+A worker is a process this run started, so what it sends is trusted as the executor's own
+results (pickled too) are: its documents are pickled, not written as the cache's JSON values,
+because rebuilding those costs this process half as much as reading the file did, and
+unpickling a tenth. A private dispatch table keeps what the codec keeps shared: the positions
+near the top of a file (`model.place`) and the one empty read-only mapping (`model.NO_ITEMS`);
+a chunk is pickled as one, so the texts its documents share (field names, sources) arrive once
+per chunk.
 """
 
 from __future__ import annotations
