@@ -224,8 +224,8 @@ def _jobs(parser: argparse.ArgumentParser) -> None:
         "-j",
         type=_job_count,
         default=_cores(),
-        help="processes reading the files the cache does not hold, when 400 or more (default "
-        "and 0: one per core)",
+        help="processes reading the files the cache does not hold, when 400 or more, and "
+        "running the rules (two), from 2,000 documents (default and 0: one per core)",
     )
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from qmslint import __version__, suppress
 from qmslint import config as config_module
-from qmslint.checks.conditions import evaluate
 from qmslint.checks.context import CheckContext, CheckSettings, Shared
+from qmslint.checks.running import run_rules
 from qmslint.errors import UserError
 from qmslint.index.repository import Repository, build
 from qmslint.model import Finding, Severity
@@ -165,17 +165,14 @@ def run(session: Session, options: RunOptions) -> Outcome:
     errors: list[str] = []
     not_applicable: list[str] = []  # `when` does not hold for this QMS (formats say so)
     failed: dict[str, str] = {}
-    for rule in rules.values():
-        if rule.kind is None:
-            continue  # reported by the suppress stage
-        if evaluate(rule.when, repo) is not True:
-            not_applicable.append(rule.id)
-            continue
-        try:
-            findings.extend(session.kinds[rule.kind].function(CheckContext(shared, rule)))
-        except Exception as exc:  # a check function's bug is reported by name, the run goes on
-            errors.append(f"check '{rule.kind}' failed on rule {rule.id}: {exc!r}")
-            failed[rule.id] = errors[-1]
+    checked = [rule for rule in rules.values() if rule.kind is not None]  # the others: suppress
+    for made in run_rules(shared, checked, session.kinds, options.jobs):
+        findings += made.findings
+        if not made.applies:
+            not_applicable.append(made.rule)
+        elif made.error is not None:
+            errors.append(made.error)
+            failed[made.rule] = made.error
     findings = [f for f in findings if not chosen_by.ignored_at(f.rule, f.path)]
     if not options.no_suppressions:  # before _limit: "unused waiver" needs every finding
         findings = suppress.apply(
