@@ -436,7 +436,7 @@ def _check(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         coverage=any(shows_coverage(formatter) for formatter, _ in outputs),
     )
-    if _replayed_limited(args, session, options, outputs):
+    if _answered(args, session, options, outputs):
         return args.attempt.code
     recording = _recording(args, session, options, outputs)
     outcome = run(session, options)
@@ -460,7 +460,7 @@ def _check(args: argparse.Namespace) -> int:
         if not options.coverage:  # a format that shows the matrix is never replayed limited
             from qmslint.report import stored
 
-            findings = stored.encode(outcome.unlimited, outcome.provenance)
+            findings = stored.encode(outcome.unlimited, outcome.provenance, outcome.increment)
         recording.finish(
             shown,
             said,
@@ -492,41 +492,57 @@ def _print_outputs(args: argparse.Namespace, outputs: list, report: Report) -> s
     return shown
 
 
-def _replayed_limited(
+def _answered(
     args: argparse.Namespace, session: Session, options: RunOptions, outputs: list
 ) -> bool:
-    """`check PATH …` answered from the findings snapshot of the last such `check` (of any
-    paths, or none) when nothing it read has changed, or only in what no reader takes (a line
-    of prose): the findings limited to these paths, rendered as the run would (snapshot.py,
-    report/stored.py). The pre-commit hook passes other files at every commit."""
+    """`check [PATH …]` answered from the findings snapshot of the last `check` with these
+    options (of any paths, or none), rendered as the run would (snapshot.py, report/stored.py):
+    as recorded when nothing it read has changed, or only in what no reader takes (a line of
+    prose); worked out when a few documents' document-control values were edited (a version,
+    a title: incremental.py). The pre-commit hook passes other files at every commit; a `check`
+    of no paths then records the run snapshot the next one replays."""
     if not _may_record(args, session, outputs) or options.coverage:
         return False
     attempt = args.attempt
     attempt.findings_key = snapshot.findings_key(_options_text(args))
-    if not args.paths:
-        return False  # its run snapshot was tried before this module was imported
-    recorded = snapshot.replay_findings(attempt.findings_key, attempt.notes)
-    if recorded is None:
+    held = snapshot.replay_findings(attempt.findings_key, attempt.notes, attempt.stated)
+    if held is None:
         return False
+    from qmslint import incremental
     from qmslint.engine import active_rules, make_report, report_exit_code, selection
     from qmslint.read.gitutil import head_commit
     from qmslint.report import stored
 
     try:
-        findings, provenance = stored.decode(recorded["findings"])
+        findings, provenance = stored.decode(held.stored["findings"])
     except Exception:  # not what a run wrote: run afresh
         attempt.notes.append("cache: a findings snapshot is malformed; it is ignored")
         return False
+    chosen_by = selection(session, options)
+    profiles, rules = active_rules(session, options, chosen_by)
+    digests: dict[str, str] = {}
+    if held.edited:
+        worked = incremental.worked_out(session, options, held, findings, rules, chosen_by)
+        if worked is None:
+            return False
+        findings, digests = worked
     provenance.commit = head_commit(session.config.root)  # a commit since changes no finding
-    profiles, rules = active_rules(session, options, selection(session, options))
     report = make_report(session, options, profiles, rules, findings, provenance)
-    _print_outputs(args, outputs, report)
+    shown = _print_outputs(args, outputs, report)
     for note in attempt.notes:
         print(f"qmslint: warning: {note}", file=sys.stderr)
-    for line in recorded["stderr"]:
+    said = held.stored["stderr"]
+    for line in said:
         print(line, file=sys.stderr)
     fail_on = args.fail_on or session.config.fail_on
     attempt.code = report_exit_code(report, [], fail_on, args.exit_zero)
+    if held.edited or not args.paths:
+        increment = held.stored["findings"].get("increment")
+        run = {"key": attempt.key, "stdout": shown, "stderr": said, "code": attempt.code}
+        encoded = stored.encode(findings, provenance, increment)
+        snapshot.record_increment(
+            held, encoded, digests, run if attempt.key and not args.paths else None
+        )
     return True
 
 

@@ -145,9 +145,34 @@ def entry_of(path: str, started: int) -> list[Any]:
     return [path, sig, content_hash(path, sig) if racy else ""]
 
 
-def _unchanged(path: str, sig: Any, digest: Any) -> bool:
+class Stated:
+    """What one process has stated of the files (the listing of a root, each path's
+    signature): the run snapshot and the findings snapshot of a `check` name the same files,
+    and are tried one after the other, before anything is read."""
+
+    def __init__(self) -> None:
+        self.listings: dict[str, tuple[list[str], bool] | None] = {}
+        self.signatures: dict[str, Signature | None] = {}
+
+    def listing(self, root: str) -> tuple[list[str], bool] | None:
+        if root not in self.listings:
+            self.listings[root] = list_repository(root)
+        return self.listings[root]
+
+    def signature(self, path: str) -> Signature | None:
+        found = self.signatures.get(path, _UNSTATED)
+        if found is _UNSTATED:
+            found = self.signatures[path] = signature(path)
+        return found
+
+
+_UNSTATED: Any = object()
+
+
+def _unchanged(path: str, sig: Any, digest: Any, stated: Stated | None = None) -> bool:
     """Whether a recorded entry still holds (a malformed one never does, or raises)."""
-    if signature(path) != sig or type(digest) is not str:
+    now = signature(path) if stated is None else stated.signature(path)
+    if now != sig or type(digest) is not str:
         return False
     return not digest or (sig is not None and content_hash(path, sig) == digest)
 
@@ -261,6 +286,7 @@ class Attempt:
         self.findings_key = ""
         self.code: int | None = None
         self.notes: list[str] = []
+        self.stated = Stated()
 
 
 class Recording:
@@ -396,40 +422,116 @@ def replay(argv: Sequence[str]) -> Attempt:
         attempt.key = run_key(argv)
     except OSError:  # the working folder is gone: the run says so itself
         return attempt
-    stored = _holding(attempt.key, KIND, attempt.notes)
+    stored = _holding(attempt.key, KIND, attempt.notes, attempt.stated)
     if stored is not None:
         _print(stored["stdout"], stored["stderr"])
         attempt.code = stored["code"]
     return attempt
 
 
-def replay_findings(key: str, notes: list[str]) -> dict[str, Any] | None:
+class Held:
+    """A findings snapshot whose inputs hold, but for the documents in `edited` (by path: their
+    index in the listing and their signature now), changed so that they no longer read as the
+    recorded run read them (incremental.py may still work out their findings)."""
+
+    def __init__(self, stored: dict[str, Any], edited: dict[str, tuple[int, Signature]]) -> None:
+        self.stored = stored
+        self.edited = edited
+        self.started = time.time_ns()
+
+
+def replay_findings(key: str, notes: list[str], stated: Stated | None = None) -> Held | None:
     """The findings snapshot recorded under `key` (its "findings" and "stderr") when it holds
-    as a run snapshot holds (`_holds`), else None; a broken one is ignored with a note."""
-    return _holding(key, FINDINGS, notes)
+    as a run snapshot holds (`_holds`), or when it would but for at most MAX_CHANGED edited
+    documents the recorded run read through the cache; else None. A broken one is ignored
+    with a note."""
+    stored = _loaded(key, notes)
+    if stored is None:
+        return None
+    held = Held(stored, {})
+    try:
+        changed = _changed(stored, key, FINDINGS, stated or Stated())
+        if changed is None or not changed or _reads_the_same(stored, changed, held.started):
+            return held if changed is not None else None
+        files, documents = stored["files"], stored["documents"]
+        for index, sig in changed.items():
+            rel = files[index][0]
+            if sig is None or type(documents.get(rel)) is not str:
+                return None  # gone, or no document the cache held: the run decides
+            held.edited[rel] = (index, sig)
+    except Exception:
+        notes.append(f"cache: {snapshot_path(key)} is corrupt or not qmslint's; it is ignored")
+        return None
+    return held if stored.get("reading") is not None else None
 
 
-def _holding(key: str, kind: str, notes: list[str]) -> dict[str, Any] | None:
+def record_increment(
+    held: Held, findings: dict[str, Any], digests: dict[str, str], run: dict[str, Any] | None
+) -> None:
+    """Store the findings worked out after the edits of `held` (their documents now read to
+    `digests`, the SHA-256 of their bytes), and, for a `check` of no paths, `run` ("key",
+    "stdout", "stderr", "code") as its run snapshot, so that the next run replays."""
+    stored = held.stored
+    for rel, (index, sig) in held.edited.items():
+        racy = max(sig[2], sig[4]) >= held.started - RACY_NS
+        stored["files"][index] = [rel, sig, digests[rel] if racy else ""]
+        stored["documents"][rel] = digests[rel]
+    stored["findings"] = findings
+    if held.edited:
+        _write(stored)
+    if run is not None:
+        recorded = {key: value for key, value in stored.items() if key != "findings"}
+        recorded.update(kind=KIND, commit=_commit(stored["root"], stored["git"]), **run)
+        _write(recorded)
+
+
+def _holding(
+    key: str, kind: str, notes: list[str], stated: Stated | None = None
+) -> dict[str, Any] | None:
     """The snapshot of that kind under `key` when there is one and it holds; one that is not
     JSON or not the shape written is never trusted: `notes` says so."""
+    stored = _loaded(key, notes)
+    if stored is None:
+        return None
+    try:
+        holds = _holds(stored, key, kind, stated)
+    except Exception:
+        notes.append(f"cache: {snapshot_path(key)} is corrupt or not qmslint's; it is ignored")
+        return None
+    return stored if holds else None
+
+
+def _loaded(key: str, notes: list[str]) -> Any:
+    """The JSON value stored under `key`, or None (none yet, or not JSON: `notes` says so)."""
     path = snapshot_path(key)
     try:
         data = safe_open.read_regular(path, limit=MAX_SNAPSHOT)
     except OSError:
         return None  # none yet
     try:
-        stored = json.loads(data)
-        holds = _holds(stored, key, kind)
+        return json.loads(data)
     except Exception:
         notes.append(f"cache: {path} is corrupt or not qmslint's; it is ignored")
         return None
-    return stored if holds else None
 
 
-def _holds(stored: Any, key: str, kind: str = KIND) -> bool:
+def _holds(stored: Any, key: str, kind: str = KIND, stated: Stated | None = None) -> bool:
     """Whether every file the recorded run read or looked for is as it was then, or reads as
     it did then, and (for a run snapshot) the commit is the same; raises (ValueError,
     TypeError …) for a snapshot of another shape."""
+    started = time.time_ns()
+    changed = _changed(stored, key, kind, stated or Stated())
+    if changed is None:
+        return False
+    return not changed or _reads_the_same(stored, changed, started)
+
+
+def _changed(
+    stored: Any, key: str, kind: str, stated: Stated
+) -> dict[int, Signature | None] | None:
+    """The files of the listing changed since the recorded run (by index, with their signature
+    now) when nothing else it read or looked for did, nor the list of files, nor (for a run
+    snapshot) the commit; None otherwise; raises for a snapshot of another shape."""
     if (
         type(stored) is not dict
         or stored.get("format") != FORMAT
@@ -443,26 +545,26 @@ def _holds(stored: Any, key: str, kind: str = KIND) -> bool:
         or stored["code"] not in (0, 1)
     ):
         raise ValueError("not a snapshot")
-    if not all(_unchanged(path, sig, digest) for path, sig, digest in stored["extra"]):
-        return False
+    extra = stored["extra"]
+    if not all(_unchanged(path, sig, digest, stated) for path, sig, digest in extra):
+        return None
     root = stored["root"]
-    started = time.time_ns()
-    listing = list_repository(root)
+    listing = stated.listing(root)
     recorded = stored["files"]
     if listing is None or listing[1] != stored["git"] or len(listing[0]) != len(recorded):
-        return False
+        return None
     changed: dict[int, Signature | None] = {}
     join = os.path.join
     for index, (name, (rel, sig, digest)) in enumerate(zip(listing[0], recorded)):
         if name != rel:
-            return False
-        if not _unchanged(join(root, rel), sig, digest):
-            changed[index] = signature(join(root, rel))
+            return None
+        if not _unchanged(join(root, rel), sig, digest, stated):
+            changed[index] = stated.signature(join(root, rel))
             if len(changed) > MAX_CHANGED:
-                return False
+                return None
     if kind == KIND and _commit(root, stored["git"]) != stored["commit"]:
-        return False  # in the report; findings do not depend on it (the replay asks git anew)
-    return not changed or _reads_the_same(stored, changed, started)
+        return None  # in the report; findings do not depend on it (the replay asks git anew)
+    return changed
 
 
 def _reads_the_same(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -32,3 +33,27 @@ def corpora() -> Path:
     if not CORPORA.is_dir():
         pytest.skip("../shared/corpora is absent")
     return CORPORA
+
+
+@pytest.fixture
+def own_cache(tmp_path_factory, monkeypatch) -> Path:
+    folder = tmp_path_factory.mktemp("run-cache")
+    monkeypatch.setenv("QMSLINT_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[int]:
+    """How many times the engine ran from the command line (a replay does not run it)."""
+    from qmslint import cli, engine
+
+    runs: list[int] = []
+    original = engine.run
+
+    def run(*args, **kwargs):
+        if sys.argv[1:2] == ["check"]:  # not the in-process runs of qms.check
+            runs.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "run", run)
+    return runs

@@ -27,7 +27,7 @@ STAGES = [
     ("formatters",),
     ("plugins", "hookspecs"),
     ("session",),
-    ("engine", "rulesdoc", "snapshot"),
+    ("engine", "incremental", "rulesdoc", "snapshot"),
     ("validation",),
     ("verbs",),
     ("cli", "testing", "__main__", "entry"),

@@ -523,3 +523,57 @@ def reads_the_same(
         now[rel] = digest
     store.save()
     return now
+
+
+def served(
+    root: Path, wanted: Mapping[str, str], readers: Sequence[Reader], settings: ReadSettings
+) -> dict[str, Document] | None:
+    """The Documents the cache holds for these files (each by the SHA-256 of its bytes when a
+    run read it), without reading them; None when it holds any of them no longer."""
+    key = reading_key(readers, settings)
+    store = Store(store_folder(root, key), key, [])
+    found: dict[str, Document] = {}
+    for rel, digest in wanted.items():
+        entry = store.shard(_shard_of(rel)).get(rel)
+        if store.notes or entry is None or not _valid_entry(entry) or entry[3] != digest:
+            return None
+        try:
+            found[rel] = codec.decode_document(entry[4])
+        except Exception:
+            return None
+    return found
+
+
+def read_again(
+    root: Path, changed: Mapping[str, str], readers: Sequence[Reader], settings: ReadSettings
+) -> dict[str, tuple[Document, Document, str]] | None:
+    """Files edited since a run (each a document the cache held, by the SHA-256 of its bytes
+    then), read again: (the Document then, the Document now, the SHA-256 now) of each, the
+    cache then holding the new ones; None when the cache no longer holds an old one or a file
+    is no regular file now (discovery decides what it is)."""
+    key = reading_key(readers, settings)
+    store = Store(store_folder(root, key), key, [])
+    found: dict[str, tuple[Document, Document, str]] = {}
+    for rel, before in changed.items():
+        number = _shard_of(rel)
+        entry = store.shard(number).get(rel)
+        if store.notes or entry is None or not _valid_entry(entry) or entry[3] != before:
+            return None
+        try:
+            info = os.lstat(os.path.join(str(root), rel))
+            old = codec.decode_document(entry[4])
+        except Exception:  # gone, or an entry the codec refuses
+            return None
+        data, problems = access.read_bytes(root, rel) if S_ISREG(info.st_mode) else (None, [])
+        if data is None or problems:
+            return None
+        new = read_document(root, Candidate(rel), readers, settings, {rel})
+        encoded = _encoded(new)
+        if encoded is None:
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        store.shard(number)[rel] = [info.st_size, changed_ns(info), info.st_ino, digest, encoded]
+        store.dirty.add(number)
+        found[rel] = (old, new, digest)
+    store.save()
+    return found

@@ -1,6 +1,6 @@
 """A run's findings and provenance as JSON values, for the snapshot that lets `check PATH …`
 (as the pre-commit hook calls it, with other files at every commit) be answered from the last
-run without running (snapshot.py, cli._replayed_limited).
+run without running (snapshot.py, cli._answered).
 
 What is stored is every finding after suppression and before the paths given limit them, so
 that any later set of paths is limited, sorted and rendered as a run would; the rules, the
@@ -18,7 +18,11 @@ from qmslint.model import Finding, Severity, place
 from qmslint.report import Anchor, Provenance
 
 
-def encode(findings: Iterable[Finding], provenance: Provenance) -> dict[str, Any]:
+def encode(
+    findings: Iterable[Finding], provenance: Provenance, increment: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """`increment`: what a later `check` needs to work out findings after an edit (qmslint/
+    incremental.py), or None."""
     anchor = provenance.anchor
     return {
         "findings": [
@@ -41,6 +45,7 @@ def encode(findings: Iterable[Finding], provenance: Provenance) -> dict[str, Any
         "not_applicable": list(provenance.not_applicable),
         "failed_checks": dict(provenance.failed_checks),
         "commit": provenance.commit,
+        "increment": increment,
     }
 
 
