@@ -153,11 +153,25 @@ class Stated:
     def __init__(self) -> None:
         self.listings: dict[str, tuple[list[str], bool] | None] = {}
         self.signatures: dict[str, Signature | None] = {}
+        self.verdicts: list[tuple[tuple[str, list[Any]], dict[int, Any] | None]] = []
 
     def listing(self, root: str) -> tuple[list[str], bool] | None:
         if root not in self.listings:
             self.listings[root] = list_repository(root)
         return self.listings[root]
+
+    def changed(
+        self, root: str, recorded: list[Any], names: list[str]
+    ) -> dict[int, Signature | None] | None:
+        """`_changed_files`, worked out once for a list of recorded files: the two snapshots
+        of one run record the same list."""
+        for seen, verdict in self.verdicts:
+            if seen[0] == root and seen[1] == recorded:
+                return None if verdict is None else dict(verdict)
+        verdict = _changed_files(root, recorded, names, self)
+        kept = None if verdict is None else dict(verdict)
+        self.verdicts.append(((root, list(recorded)), kept))  # a copy: a replay rewrites it
+        return verdict
 
     def signature(self, path: str) -> Signature | None:
         found = self.signatures.get(path, _UNSTATED)
@@ -553,17 +567,28 @@ def _changed(
     recorded = stored["files"]
     if listing is None or listing[1] != stored["git"] or len(listing[0]) != len(recorded):
         return None
+    changed = stated.changed(root, recorded, listing[0])
+    if changed is None:
+        return None
+    if kind == KIND and _commit(root, stored["git"]) != stored["commit"]:
+        return None  # in the report; findings do not depend on it (the replay asks git anew)
+    return changed
+
+
+def _changed_files(
+    root: str, recorded: list[Any], names: list[str], stated: Stated
+) -> dict[int, Signature | None] | None:
+    """The recorded files (by index) that changed, with their signature now; None when the
+    listing names other files or too many changed."""
     changed: dict[int, Signature | None] = {}
     join = os.path.join
-    for index, (name, (rel, sig, digest)) in enumerate(zip(listing[0], recorded)):
+    for index, (name, (rel, sig, digest)) in enumerate(zip(names, recorded)):
         if name != rel:
             return None
         if not _unchanged(join(root, rel), sig, digest, stated):
             changed[index] = stated.signature(join(root, rel))
             if len(changed) > MAX_CHANGED:
                 return None
-    if kind == KIND and _commit(root, stored["git"]) != stored["commit"]:
-        return None  # in the report; findings do not depend on it (the replay asks git anew)
     return changed
 
 
