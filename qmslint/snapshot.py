@@ -141,8 +141,13 @@ def entry_of(path: str, started: int) -> list[Any]:
     sig = signature(path)
     if sig is None:
         return [path, None, ""]
-    racy = max(sig[2], sig[4], *sig[7:8], *sig[9:10]) >= started - RACY_NS
+    racy = _changed_at(sig) >= started - RACY_NS
     return [path, sig, content_hash(path, sig) if racy else ""]
+
+
+def _changed_at(sig: Signature) -> int:
+    """When the file (and, through a symlink, its target) last changed."""
+    return max(sig[2], sig[4], *sig[7:8], *sig[9:10])
 
 
 class Stated:
@@ -181,6 +186,21 @@ class Stated:
 
 
 _UNSTATED: Any = object()
+
+
+def _settled(stored: dict[str, Any], started: int) -> bool:
+    """Drop the hashes of entries this run found unchanged whose last change now lies more than
+    RACY_NS before `started`: their signature alone tells from now on (a write would change it),
+    so a repository checked out just before it was recorded is not hashed in every replay.
+    Whether any was dropped (the snapshot is then written again)."""
+    dropped = False
+    for entries in (stored["files"], stored["extra"]):
+        for entry in entries:
+            sig = entry[1]
+            if entry[2] and sig is not None and _changed_at(sig) < started - RACY_NS:
+                entry[2] = ""
+                dropped = True
+    return dropped
 
 
 def _unchanged(path: str, sig: Any, digest: Any, stated: Stated | None = None) -> bool:
@@ -465,8 +485,12 @@ def replay_findings(key: str, notes: list[str], stated: Stated | None = None) ->
     held = Held(stored, {})
     try:
         changed = _changed(stored, key, FINDINGS, stated or Stated())
-        if changed is None or not changed or _reads_the_same(stored, changed, held.started):
-            return held if changed is not None else None
+        if changed is None:
+            return None
+        if not changed and _settled(stored, held.started):
+            _write(stored)
+        if not changed or _reads_the_same(stored, changed, held.started):
+            return held
         files, documents = stored["files"], stored["documents"]
         for index, sig in changed.items():
             rel = files[index][0]
@@ -486,12 +510,13 @@ def record_increment(
     `digests`, the SHA-256 of their bytes), and, for a `check` of no paths, `run` ("key",
     "stdout", "stderr", "code") as its run snapshot, so that the next run replays."""
     stored = held.stored
+    settled = _settled(stored, held.started)
     for rel, (index, sig) in held.edited.items():
         racy = max(sig[2], sig[4]) >= held.started - RACY_NS
         stored["files"][index] = [rel, sig, digests[rel] if racy else ""]
         stored["documents"][rel] = digests[rel]
     stored["findings"] = findings
-    if held.edited:
+    if held.edited or settled:
         _write(stored)
     if run is not None:
         recorded = {key: value for key, value in stored.items() if key != "findings"}
@@ -537,7 +562,11 @@ def _holds(stored: Any, key: str, kind: str = KIND, stated: Stated | None = None
     changed = _changed(stored, key, kind, stated or Stated())
     if changed is None:
         return False
-    return not changed or _reads_the_same(stored, changed, started)
+    if changed:
+        return _reads_the_same(stored, changed, started)
+    if _settled(stored, started):
+        _write(stored)
+    return True
 
 
 def _changed(
@@ -621,6 +650,7 @@ def _reads_the_same(
         racy = max(sig[2], sig[4]) >= started - RACY_NS
         files[index] = [rel, sig, now[rel] if racy else ""]
         documents[rel] = now[rel]
+    _settled(stored, started)
     _write(stored)
     return True
 

@@ -393,3 +393,26 @@ def test_a_waived_finding_and_statistics_are_answered_as_a_run_says_them(
     assert len(counted) == 1
     if "--show-suppressed" in options:  # the waiver's justification, as a run shows it
         assert "CR-12" in command_line(qms, monkeypatch, *options, "qms/SOP-1.md").stdout
+
+
+def test_hashes_of_files_changed_just_before_a_run_are_dropped_once_they_are_old(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    """A checkout made just before a run records every file's hash (git's racy rule); a later
+    replay finding them unchanged, and old by now, keeps their signatures alone, so that no
+    replay after it hashes the repository again."""
+    from qmslint import snapshot
+
+    _repo(qms)
+    monkeypatch.setattr(snapshot, "RACY_NS", 10**19)  # every file counts as just changed
+    first = command_line(qms, monkeypatch)
+    stored = json.loads(_snapshot_of(own_cache, "runs").read_bytes())
+    assert all(digest for _, _, digest in stored["files"])
+    monkeypatch.setattr(snapshot, "RACY_NS", 0)
+    assert command_line(qms, monkeypatch).stdout == first.stdout
+    stored = json.loads(_snapshot_of(own_cache, "runs").read_bytes())
+    assert not any(digest for _, _, digest in stored["files"])
+    hashed: list[str] = []
+    monkeypatch.setattr(snapshot, "content_hash", lambda path, sig: hashed.append(path) or "")
+    assert command_line(qms, monkeypatch).stdout == first.stdout
+    assert hashed == [] and len(counted) == 1
