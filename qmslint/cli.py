@@ -444,6 +444,11 @@ def _check(args: argparse.Namespace) -> int:
         return _diff(args, session, outcome)
     if args.fix:
         outcome = _fix(args, session, options, outcome)
+    increment = None  # what a later check needs to work out an edit (incremental.py)
+    if recording is not None and not options.coverage:
+        from qmslint import incremental
+
+        increment = incremental.context_of(outcome.repository, outcome.report.failed_checks)
     outcome.let_documents_go()
     shown = _print_outputs(args, outputs, outcome.report)
     for note in args.attempt.notes if args.attempt else ():
@@ -460,7 +465,7 @@ def _check(args: argparse.Namespace) -> int:
         if not options.coverage:  # a format that shows the matrix is never replayed limited
             from qmslint.report import stored
 
-            findings = stored.encode(outcome.unlimited, outcome.provenance, outcome.increment)
+            findings = stored.encode(outcome.unlimited, outcome.provenance, increment)
         recording.finish(
             shown,
             said,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qmslint import __version__, incremental, suppress
+from qmslint import __version__, suppress
 from qmslint import config as config_module
 from qmslint.checks.context import CheckContext, CheckSettings, Shared
 from qmslint.checks.running import run_rules
@@ -61,7 +61,6 @@ class Outcome:
     digests: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 of what was read
     unlimited: list[Finding] = field(default_factory=list)  # before the paths given limit them
     provenance: Provenance | None = None
-    increment: dict | None = None  # incremental.context_of: kept with the findings
 
     def let_documents_go(self) -> None:
         """Drop the index before the report is rendered: the report names documents by path
@@ -197,8 +196,7 @@ def run(session: Session, options: RunOptions) -> Outcome:
     if options.coverage:
         _add_coverage(report, session, options, shared)
     errors += [str(problem) for problem in session.problems]
-    increment = incremental.context_of(repo, failed)
-    return Outcome(report, repo, rules, errors, warnings, digests, findings, provenance, increment)
+    return Outcome(report, repo, rules, errors, warnings, digests, findings, provenance)
 
 
 def make_report(

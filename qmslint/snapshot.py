@@ -498,7 +498,7 @@ def replay_findings(key: str, notes: list[str], stated: Stated | None = None) ->
                 return None  # gone, or no document the cache held: the run decides
             held.edited[rel] = (index, sig)
     except Exception:
-        notes.append(f"cache: {snapshot_path(key)} is corrupt or not qmslint's; it is ignored")
+        notes.append(_corrupt(snapshot_path(key)))
         return None
     return held if stored.get("reading") is not None else None
 
@@ -512,9 +512,7 @@ def record_increment(
     stored = held.stored
     settled = _settled(stored, held.started)
     for rel, (index, sig) in held.edited.items():
-        racy = max(sig[2], sig[4]) >= held.started - RACY_NS
-        stored["files"][index] = [rel, sig, digests[rel] if racy else ""]
-        stored["documents"][rel] = digests[rel]
+        _renew(stored, index, sig, digests[rel], held.started)
     stored["findings"] = findings
     if held.edited or settled:
         _write(stored)
@@ -535,7 +533,7 @@ def _holding(
     try:
         holds = _holds(stored, key, kind, stated)
     except Exception:
-        notes.append(f"cache: {snapshot_path(key)} is corrupt or not qmslint's; it is ignored")
+        notes.append(_corrupt(snapshot_path(key)))
         return None
     return stored if holds else None
 
@@ -550,8 +548,12 @@ def _loaded(key: str, notes: list[str]) -> Any:
     try:
         return json.loads(data)
     except Exception:
-        notes.append(f"cache: {path} is corrupt or not qmslint's; it is ignored")
+        notes.append(_corrupt(path))
         return None
+
+
+def _corrupt(path: str) -> str:
+    return f"cache: {path} is corrupt or not qmslint's; it is ignored"
 
 
 def _holds(stored: Any, key: str, kind: str = KIND, stated: Stated | None = None) -> bool:
@@ -647,12 +649,19 @@ def _reads_the_same(
         sig = changed[index]
         if sig is None:
             return False
-        racy = max(sig[2], sig[4]) >= started - RACY_NS
-        files[index] = [rel, sig, now[rel] if racy else ""]
-        documents[rel] = now[rel]
+        _renew(stored, index, sig, now[rel], started)
     _settled(stored, started)
     _write(stored)
     return True
+
+
+def _renew(stored: dict[str, Any], index: int, sig: Signature, digest: str, started: int) -> None:
+    """A changed document's entry in a snapshot that holds for its new bytes (of SHA-256
+    `digest`): its signature now, and the hash only while it is racy."""
+    rel = stored["files"][index][0]
+    racy = _changed_at(sig) >= started - RACY_NS
+    stored["files"][index] = [rel, sig, digest if racy else ""]
+    stored["documents"][rel] = digest
 
 
 def _print(stdout: str, stderr: list[str]) -> None:

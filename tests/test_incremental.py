@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qmslint import incremental
-from qmslint.testing import Qms
+from qmslint.testing import Qms, Result
 from tests.test_snapshot import command_line
 
 WAIVER = {
@@ -63,6 +63,13 @@ def _repo(qms: Qms) -> None:
     )
     qms.write("qms/procedures/SOP-5 Complaint handling.md", LABELLED)
     qms.doc("qms/WI-1.md", id="WI-1", title="Work", type="work-instruction", status="draft")
+
+
+def _as_a_run(qms: Qms, monkeypatch, *args: str) -> Result:
+    """`check [ARGS …]` from the command line, asserted to say what a `--no-cache` run says."""
+    result = command_line(qms, monkeypatch, *args)
+    assert result.stdout == qms.check("--no-cache", *args).stdout
+    return result
 
 
 def _replace(path: str, old: str, new: str) -> Callable[[Qms], None]:
@@ -134,9 +141,9 @@ def test_edits_one_after_another_stay_as_a_run_says(
     _repo(qms)
     command_line(qms, monkeypatch, "--format", "sarif")
     for name, edit in WORKED_OUT.items():
-        edit(qms) if name != "two documents" else None
-        worked = command_line(qms, monkeypatch, "--format", "sarif", "qms/SOP-1.md")
-        assert worked.stdout == qms.check("--no-cache", "--format", "sarif", "qms/SOP-1.md").stdout
+        if name != "two documents":
+            edit(qms)
+        _as_a_run(qms, monkeypatch, "--format", "sarif", "qms/SOP-1.md")
     whole = command_line(qms, monkeypatch, "--format", "sarif")
     assert whole.stdout == qms.check("--no-cache", "--format", "sarif").stdout
     assert len(counted) == 1
@@ -150,12 +157,10 @@ def test_a_baselined_finding_mended_is_worked_out_with_the_baseline(
     command_line(qms, monkeypatch, "--show-suppressed")
     WORKED_OUT["approved in the future"](qms)  # a new finding: not in the baseline
     _replace("qms/SOP-4.md", "version: ''", "version: '4'")(qms)  # a baselined one mended
-    worked = command_line(qms, monkeypatch, "--show-suppressed")
-    assert worked.stdout == qms.check("--no-cache", "--show-suppressed").stdout
+    worked = _as_a_run(qms, monkeypatch, "--show-suppressed")
     assert '"baseline"' in worked.stdout
     _replace("qms/SOP-2.md", "2027-05-01", "2027-06-01")(qms)
-    again = command_line(qms, monkeypatch, "--show-suppressed")
-    assert again.stdout == qms.check("--no-cache", "--show-suppressed").stdout
+    _as_a_run(qms, monkeypatch, "--show-suppressed")
     assert len(counted) == 1
 
 
@@ -184,9 +189,8 @@ def test_any_other_edit_runs_and_says_what_a_run_says(
     _repo(qms)
     command_line(qms, monkeypatch)
     RUN[name](qms)
-    after = command_line(qms, monkeypatch, "qms/SOP-1.md")
+    _as_a_run(qms, monkeypatch, "qms/SOP-1.md")
     assert len(counted) == 2, "run, not worked out"
-    assert after.stdout == qms.check("--no-cache", "qms/SOP-1.md").stdout
 
 
 def test_a_repository_with_a_clause_mapping_always_runs(
@@ -203,9 +207,8 @@ def test_a_repository_with_a_clause_mapping_always_runs(
     )
     command_line(qms, monkeypatch)
     WORKED_OUT["title now a placeholder"](qms)
-    after = command_line(qms, monkeypatch)
+    _as_a_run(qms, monkeypatch)
     assert len(counted) == 2
-    assert after.stdout == qms.check("--no-cache").stdout
 
 
 def test_a_device_document_edited_runs(
@@ -221,14 +224,12 @@ def test_a_device_document_edited_runs(
         eu_class="IIb",
         markets=["EU"],
     )
-    first = command_line(qms, monkeypatch)
-    assert first.stdout == qms.check("--no-cache").stdout
+    _as_a_run(qms, monkeypatch)
     _replace("qms/DEV-1.md", "title: Pump", "title: Infusion pump")(qms)
-    after = command_line(qms, monkeypatch)
+    _as_a_run(qms, monkeypatch)
     assert len(counted) == 2
-    assert after.stdout == qms.check("--no-cache").stdout
     WORKED_OUT["version bumped"](qms)  # beside the device document: worked out
-    assert command_line(qms, monkeypatch).stdout == qms.check("--no-cache").stdout
+    _as_a_run(qms, monkeypatch)
     assert len(counted) == 2
 
 

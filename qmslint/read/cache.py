@@ -193,6 +193,12 @@ class Store:
         self.shards[number] = entries
         return entries
 
+    def put(self, rel: str, stat: Sequence[int], digest: str, encoded: Any) -> None:
+        """Hold `rel`'s entry: its (size, change time, inode), SHA-256 and JSON values."""
+        number = _shard_of(rel)
+        self.shard(number)[rel] = [stat[0], stat[1], stat[2], digest, encoded]
+        self.dirty.add(number)
+
     def save(self, keep: set[str] | None = None) -> None:
         """Write the changed shards, with only the entries of `keep` (all when None)."""
         now = time.time_ns()
@@ -304,9 +310,7 @@ def read_documents_cached(
             if data is None:
                 continue
             digest = hashlib.sha256(data).hexdigest()
-        number = _shard_of(candidate.path)
-        store.shard(number)[candidate.path] = [stat[0], stat[1], stat[2], digest, encoded]
-        store.dirty.add(number)
+        store.put(candidate.path, stat, digest, encoded)
         digests[candidate.path] = digest
     if store is not None:
         store.save(paths)
@@ -481,6 +485,44 @@ def reader_names(readers: Sequence[Reader]) -> list[str] | None:
     return [type(reader).__qualname__ for reader in readers]
 
 
+def _store_for(root: Path, readers: Sequence[Reader], settings: ReadSettings) -> Store:
+    key = reading_key(readers, settings)
+    return Store(store_folder(root, key), key, [])
+
+
+def _held_and_read(
+    store: Store, root: Path, rel: str, digest: str
+) -> tuple[list, os.stat_result, bytes] | None:
+    """(the entry for `rel`'s bytes then, of SHA-256 `digest`; its `lstat` and bytes now)."""
+    entry = _held_entry(store, rel, digest)
+    read = _regular_bytes(root, rel) if entry is not None else None
+    return None if entry is None or read is None else (entry, *read)
+
+
+def _regular_bytes(root: Path, rel: str) -> tuple[os.stat_result, bytes] | None:
+    """A file's `lstat` and bytes when it is a regular file read without a problem (a symlink
+    or a folder now, say: discovery decides what it is)."""
+    try:
+        info = os.lstat(os.path.join(str(root), rel))
+    except OSError:
+        return None
+    if not S_ISREG(info.st_mode):
+        return None
+    data, problems = access.read_bytes(root, rel)
+    if data is None or problems:
+        return None
+    return info, data
+
+
+def _held_entry(store: Store, rel: str, digest: str) -> list | None:
+    """The store's entry for `rel` when it is the one for the bytes of that SHA-256 (and the
+    shard was read without a note), else None."""
+    entry = store.shard(_shard_of(rel)).get(rel)
+    if store.notes or entry is None or not _valid_entry(entry) or entry[3] != digest:
+        return None
+    return entry
+
+
 def reads_the_same(
     root: Path,
     changed: Mapping[str, str],
@@ -495,31 +537,19 @@ def reads_the_same(
     new bytes' entries), else None. Nothing here trusts what it cannot check: the old Document
     is the cache's entry for exactly the old bytes, compared as stored JSON values.
     """
-    notes: list[str] = []
-    key = reading_key(readers, settings)
-    store = Store(store_folder(root, key), key, notes)
+    store = _store_for(root, readers, settings)
     now: dict[str, str] = {}
     for rel, before in changed.items():
-        number = _shard_of(rel)
-        entry = store.shard(number).get(rel)
-        if notes or entry is None or not _valid_entry(entry) or entry[3] != before:
+        held = _held_and_read(store, root, rel, before)
+        if held is None:
             return None
-        try:
-            info = os.lstat(os.path.join(str(root), rel))
-        except OSError:
-            return None
-        if not S_ISREG(info.st_mode):  # now a symlink, a folder …: discovery decides
-            return None
-        data, problems = access.read_bytes(root, rel)
-        if data is None or problems:
-            return None
+        entry, info, data = held
         digest = hashlib.sha256(data).hexdigest()
         if digest != before:
             encoded = _encoded(read_document(root, Candidate(rel), readers, settings, {rel}))
             if encoded is None or json.loads(json.dumps(encoded)) != entry[4]:
                 return None
-        store.shard(number)[rel] = [info.st_size, changed_ns(info), info.st_ino, digest, entry[4]]
-        store.dirty.add(number)
+        store.put(rel, (info.st_size, changed_ns(info), info.st_ino), digest, entry[4])
         now[rel] = digest
     store.save()
     return now
@@ -530,12 +560,11 @@ def served(
 ) -> dict[str, Document] | None:
     """The Documents the cache holds for these files (each by the SHA-256 of its bytes when a
     run read it), without reading them; None when it holds any of them no longer."""
-    key = reading_key(readers, settings)
-    store = Store(store_folder(root, key), key, [])
+    store = _store_for(root, readers, settings)
     found: dict[str, Document] = {}
     for rel, digest in wanted.items():
-        entry = store.shard(_shard_of(rel)).get(rel)
-        if store.notes or entry is None or not _valid_entry(entry) or entry[3] != digest:
+        entry = _held_entry(store, rel, digest)
+        if entry is None:
             return None
         try:
             found[rel] = codec.decode_document(entry[4])
@@ -551,29 +580,23 @@ def read_again(
     then), read again: (the Document then, the Document now, the SHA-256 now) of each, the
     cache then holding the new ones; None when the cache no longer holds an old one or a file
     is no regular file now (discovery decides what it is)."""
-    key = reading_key(readers, settings)
-    store = Store(store_folder(root, key), key, [])
+    store = _store_for(root, readers, settings)
     found: dict[str, tuple[Document, Document, str]] = {}
     for rel, before in changed.items():
-        number = _shard_of(rel)
-        entry = store.shard(number).get(rel)
-        if store.notes or entry is None or not _valid_entry(entry) or entry[3] != before:
+        held = _held_and_read(store, root, rel, before)
+        if held is None:
             return None
+        entry, info, data = held
         try:
-            info = os.lstat(os.path.join(str(root), rel))
             old = codec.decode_document(entry[4])
-        except Exception:  # gone, or an entry the codec refuses
-            return None
-        data, problems = access.read_bytes(root, rel) if S_ISREG(info.st_mode) else (None, [])
-        if data is None or problems:
+        except Exception:  # an entry the codec refuses
             return None
         new = read_document(root, Candidate(rel), readers, settings, {rel})
         encoded = _encoded(new)
         if encoded is None:
             return None
         digest = hashlib.sha256(data).hexdigest()
-        store.shard(number)[rel] = [info.st_size, changed_ns(info), info.st_ino, digest, encoded]
-        store.dirty.add(number)
+        store.put(rel, (info.st_size, changed_ns(info), info.st_ino), digest, encoded)
         found[rel] = (old, new, digest)
     store.save()
     return found
