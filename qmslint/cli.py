@@ -448,7 +448,9 @@ def _check(args: argparse.Namespace) -> int:
     if recording is not None and not options.coverage:
         from qmslint import incremental
 
-        increment = incremental.context_of(outcome.repository, outcome.report.failed_checks)
+        increment = incremental.context_of(
+            outcome.repository, outcome.report.failed_checks, outcome.rules, outcome.standings
+        )
     outcome.let_documents_go()
     shown = _print_outputs(args, outputs, outcome.report)
     for note in args.attempt.notes if args.attempt else ():
@@ -503,9 +505,10 @@ def _answered(
     """`check [PATH …]` answered from the findings snapshot of the last `check` with these
     options (of any paths, or none), rendered as the run would (snapshot.py, report/stored.py):
     as recorded when nothing it read has changed, or only in what no reader takes (a line of
-    prose); worked out when a few documents' document-control values were edited (a version,
-    a title: incremental.py). The pre-commit hook passes other files at every commit; a `check`
-    of no paths then records the run snapshot the next one replays."""
+    prose); worked out when a few documents were edited in what it can follow (a version, a
+    title, a status, a clause or a reference: qmslint/incremental). The pre-commit hook passes
+    other files at every commit; a `check` of no paths then records the run snapshot the next
+    one replays."""
     if not _may_record(args, session, outputs) or options.coverage:
         return False
     attempt = args.attempt
@@ -526,11 +529,12 @@ def _answered(
     chosen_by = selection(session, options)
     profiles, rules = active_rules(session, options, chosen_by)
     digests: dict[str, str] = {}
+    increment = held.stored["findings"].get("increment")
     if held.edited:
         worked = incremental.worked_out(session, options, held, findings, rules, chosen_by)
         if worked is None:
             return False
-        findings, digests = worked
+        findings, digests, increment = worked
     provenance.commit = head_commit(session.config.root)  # a commit since changes no finding
     report = make_report(session, options, profiles, rules, findings, provenance)
     shown = _print_outputs(args, outputs, report)
@@ -542,7 +546,6 @@ def _answered(
     fail_on = args.fail_on or session.config.fail_on
     attempt.code = report_exit_code(report, [], fail_on, args.exit_zero)
     if held.edited or not args.paths:
-        increment = held.stored["findings"].get("increment")
         run = {"key": attempt.key, "stdout": shown, "stderr": said, "code": attempt.code}
         encoded = stored.encode(findings, provenance, increment)
         snapshot.record_increment(

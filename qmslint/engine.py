@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qmslint import __version__, suppress
 from qmslint import config as config_module
@@ -61,6 +62,7 @@ class Outcome:
     digests: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 of what was read
     unlimited: list[Finding] = field(default_factory=list)  # before the paths given limit them
     provenance: Provenance | None = None
+    standings: dict[str, Any] = field(default_factory=dict)  # by rule: CheckKind.standing
 
     def let_documents_go(self) -> None:
         """Drop the index before the report is rendered: the report names documents by path
@@ -165,9 +167,12 @@ def run(session: Session, options: RunOptions) -> Outcome:
     errors: list[str] = []
     not_applicable: list[str] = []  # `when` does not hold for this QMS (formats say so)
     failed: dict[str, str] = {}
+    standings: dict[str, Any] = {}
     checked = [rule for rule in rules.values() if rule.kind is not None]  # the others: suppress
     for made in run_rules(shared, checked, session.kinds, options.jobs):
         findings += made.findings
+        if made.standing is not None:
+            standings[made.rule] = made.standing
         if not made.applies:
             not_applicable.append(made.rule)
         elif made.error is not None:
@@ -196,7 +201,7 @@ def run(session: Session, options: RunOptions) -> Outcome:
     if options.coverage:
         _add_coverage(report, session, options, shared)
     errors += [str(problem) for problem in session.problems]
-    return Outcome(report, repo, rules, errors, warnings, digests, findings, provenance)
+    return Outcome(report, repo, rules, errors, warnings, digests, findings, provenance, standings)
 
 
 def make_report(

@@ -156,6 +156,31 @@ def document_exists(ctx: CheckContext) -> Iterable[Finding]:
         )
 
 
+WITNESSES = 2  # documents kept for each part of a satisfied requirement
+EXCLUDED_MARK = "*"  # a part satisfied by a justified exclusion (no path is "*")
+
+
+def standing(ctx: CheckContext) -> list[list[list[str]] | None]:
+    """What the rule's satisfaction rests on, for a later `check` (qmslint/incremental): for
+    each assessment, None when it is not satisfied, else its parts (the rule's selector, or
+    each clause of `all_of`), each as the paths of up to WITNESSES documents that satisfy it
+    or as EXCLUDED_MARK. While one document of every part is unedited, the rule stays
+    satisfied: what makes a document satisfy it is that document's own values."""
+    found: list[list[list[str]] | None] = []
+    for made in assess(ctx):
+        if not made.satisfied:
+            found.append(None)
+        elif made.parts:
+            found.append([_witnesses(part.documents) for part in made.parts])
+        else:
+            found.append([_witnesses(made.documents)])
+    return found
+
+
+def _witnesses(documents: list[Document]) -> list[str]:
+    return [d.path for d in documents[:WITNESSES]] or [EXCLUDED_MARK]
+
+
 def _unique(documents: Iterable[Document]) -> list[Document]:
     seen: dict[str, Document] = {}
     for document in documents:
@@ -308,4 +333,5 @@ EXISTS = CheckKind(
         }
     ),
     "a document in force exists (per device, or covered by a justified exclusion)",
+    standing,
 )

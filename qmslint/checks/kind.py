@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from qmslint.checks.context import CheckContext
 
 CheckFunction = Callable[["CheckContext"], Iterable[Finding]]
+Standing = Callable[["CheckContext"], Any]
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class CheckKind:
     function: CheckFunction
     options_schema: dict[str, Any] | None = None
     description: str = ""
+    # What a later `check` may know of a rule's result without running it (JSON values, run
+    # after the check: qmslint/incremental): kinds without it are run again when an edit may
+    # change what they say.
+    standing: Standing | None = None
 
 
 FACT_VALUE: dict[str, Any] = {"$ref": "#/$defs/fact"}

@@ -16,6 +16,7 @@ import pickle
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from qmslint.checks.conditions import evaluate
 from qmslint.checks.context import CheckContext, Shared
@@ -35,6 +36,7 @@ class RuleRun:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     applies: bool = True
+    standing: Any = None  # CheckKind.standing, when the kind has one and the check ran
 
 
 def run_rules(
@@ -51,8 +53,11 @@ def run_rule(shared: Shared, rule: Rule, kinds: Mapping[str, CheckKind]) -> Rule
         return RuleRun(rule.id, applies=False)
     made = RuleRun(rule.id)
     kind = kinds[rule.kind or ""]
+    context = CheckContext(shared, rule)
     try:  # a check function's bug is reported by name, the run goes on
-        made.findings.extend(kind.function(CheckContext(shared, rule)))
+        made.findings.extend(kind.function(context))
+        if kind.standing is not None:
+            made.standing = kind.standing(context)
     except Exception as exc:
         made.error = f"check '{rule.kind}' failed on rule {rule.id}: {exc!r}"
     return made

@@ -127,8 +127,8 @@ class Repository:
         sub-clause, another paragraph) can name: grouped by all that they cite (the clause ids
         in citation order), each group as indices into `documents`, in order."""
         groups: dict[tuple[clause_ids.ClauseId, ...], set[int]] = defaultdict(set)
-        for family in {_family(clause) for clause in clauses}:
-            for cited, indices in self._families.get(family, {}).items():
+        for wanted in {family(clause) for clause in clauses}:
+            for cited, indices in self._families.get(wanted, {}).items():
                 groups[cited].update(indices)
         return {cited: sorted(indices) for cited, indices in groups.items()}
 
@@ -143,8 +143,8 @@ class Repository:
         # thousands of documents cite the same few sets of clauses: their families once per set
         families: dict[tuple[str, str], dict] = {}
         for cited, indices in by_cited.items():
-            for family in dict.fromkeys(_family(clause) for clause in cited):
-                families.setdefault(family, {})[cited] = indices
+            for each in dict.fromkeys(family(clause) for clause in cited):
+                families.setdefault(each, {})[cited] = indices
         return families
 
     def document_at(self, path: str | None) -> Document | None:
@@ -159,7 +159,7 @@ class Repository:
         return found
 
 
-def _family(clause: clause_ids.ClauseId) -> tuple[str, str]:
+def family(clause: clause_ids.ClauseId) -> tuple[str, str]:
     """The framework and top-level segment: clauses related by hierarchy share it."""
     return clause.framework, clause.locator.split(".", 1)[0]
 

@@ -1,0 +1,292 @@
+"""The findings after an edit, worked out from the last run's (the package's docstring says
+how and why that is exact)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from qmslint import suppress
+from qmslint.checks.conditions import evaluate
+from qmslint.checks.context import CheckSettings, Shared
+from qmslint.checks.running import run_rule
+from qmslint.incremental import wide
+from qmslint.incremental.edits import DOCUMENT_CONTROL, WIDE, edited_fields, names_any
+from qmslint.incremental.recorded import Recorded
+from qmslint.index.repository import build
+from qmslint.model import Document, Finding
+from qmslint.packs.rules import Rule
+from qmslint.packs.selection import Selection
+
+if TYPE_CHECKING:
+    from qmslint.engine import RunOptions
+    from qmslint.session import Session
+    from qmslint.snapshot import Held
+
+SEPARABLE_KINDS = frozenset({"field", "review-overdue", "read-problem"})
+MAX_BESIDE = 1000  # documents read beside the edited ones: more, and run
+
+Edits = Mapping[str, tuple[Document, Document]]
+
+
+@dataclass
+class Plan:
+    """What an edit needs: the rules to run again over the edited documents and those read
+    beside them, and the ids whose findings may change (wide.py)."""
+
+    names: set[str]  # the fields edited (edits.edited_fields)
+    separable: list[Rule]
+    by_id: list[Rule] = field(default_factory=list)  # wide.BY_ID_KINDS, PER_DOCUMENT_KINDS
+    exists: list[Rule] = field(default_factory=list)  # document-exists rules it may reach
+    ids: set[str] = field(default_factory=set)
+    beside: set[str] = field(default_factory=set)  # paths of documents not edited
+
+
+class Increment:
+    """What a `check` needs besides the run's findings: its session's pieces (index settings,
+    catalogues, config, rule set, kinds), the rules of the run and how they were chosen."""
+
+    def __init__(
+        self,
+        session: Session,
+        rules: Mapping[str, Rule],
+        chosen_by: Selection,
+        today: dt.date,
+        options: RunOptions,
+    ) -> None:
+        self.session = session
+        self.rules = rules
+        self.chosen_by = chosen_by
+        self.today = today
+        self.options = options
+
+    def plan(self, edits: Edits, recorded: Recorded) -> Plan | None:
+        """The rules the edits may change and the documents they need; None: run instead."""
+        names: set[str] = set()
+        for old, new in edits.values():
+            edited = edited_fields(old, new, self.session.spellings)
+            if edited is None:
+                return None
+            names |= edited
+        beyond = names - DOCUMENT_CONTROL
+        if not beyond <= WIDE | set(recorded.fields):
+            return None
+        made = Plan(names, [r for r in self.rules.values() if r.kind in SEPARABLE_KINDS])
+        for rule in self.rules.values():
+            kind = rule.kind
+            if kind is None or kind in SEPARABLE_KINDS or kind in wide.STANDING_KINDS:
+                continue
+            reads = wide.reads(kind, recorded.fields)
+            if reads is None:
+                if beyond or names_any(rule, names):
+                    return None  # a kind not known here
+                continue
+            if not names & reads and not names_any(rule, names - reads):
+                continue  # nothing it reads was edited (a test checks document control)
+            if kind == wide.EXISTS:
+                if not wide.required(rule):
+                    return None  # it reads every document of a type
+                made.exists.append(rule)
+            else:
+                made.by_id.append(rule)
+        if made.by_id:
+            made.ids = wide.ids_reached(edits.values(), recorded.fields)
+            made.beside = recorded.around(made.ids)
+        made.beside.update(recorded.holders)
+        made.beside.difference_update(edits)
+        return made if len(made.beside) <= MAX_BESIDE else None
+
+    def findings(
+        self,
+        recorded_findings: Sequence[Finding],
+        edits: Edits,
+        plan: Plan,
+        beside: Sequence[Document],
+        recorded: Recorded,
+    ) -> tuple[list[Finding], dict[str, Any]] | None:
+        """The findings a run would make now, from the `recorded_findings` (after
+        suppression), the `edits` (path → the document then and now) and the documents of
+        `plan.beside` (in document order), with the record brought up to date; None when
+        this cannot be worked out here."""
+        order = recorded.in_order([*edits, *(document.path for document in beside)])
+        then = {path: old for path, (old, _) in edits.items()}
+        now = {path: new for path, (_, new) in edits.items()}
+        others = {document.path: document for document in beside}
+        before = self._shared([then[p] if p in then else others[p] for p in order])
+        after = self._shared([now[p] if p in now else others[p] for p in order])
+        gone: list[Finding] = []
+        made: list[Finding] = []
+        for shared, into in ((before, gone), (after, made)):
+            found = self._run(shared, plan.separable, lambda finding, kind: True)
+            touched = self._run(
+                shared, plan.by_id, lambda f, kind: wide.touched_by(f, kind, edits, plan.ids)
+            )
+            if found is None or touched is None:
+                return None
+            into += found + touched
+        standing = self._exists(plan, before, after, edits, recorded)
+        if standing is None:
+            return None
+        never = suppress.never_suppressed(self.rules)
+        kept = [f for f in recorded_findings if f.rule not in never and f.rule not in standing]
+        for finding in kept:  # those suppression makes go, and the rules satisfied now
+            finding.suppressed = None
+        left = _without(kept, gone)
+        if left is None:
+            return None  # the old documents' findings are not all the run's: run instead
+        record = recorded.renewed(edits)
+        record["standing"].update(standing)
+        if self.options.no_suppressions:
+            return left + made, record
+        return suppress.apply(
+            left + made,
+            after.repo,
+            self.session.config,
+            self.session.ruleset.rules,
+            self.rules,
+            self.today,
+            self.options.baseline,
+            self.options.use_baseline,
+        ), record
+
+    def _shared(self, documents: list[Document]) -> Shared:
+        session = self.session
+        config = session.config
+        repo = build(config.root, documents, session.index_settings(), session.catalogues)
+        settings = CheckSettings(config.review_interval_months, config.id_pattern)
+        return Shared(repo=repo, today=self.today, active_rules=self.rules, settings=settings)
+
+    def _run(self, shared: Shared, rules: Sequence[Rule], keep: Any) -> list[Finding] | None:
+        """The findings of these rules over the few documents that `keep(finding, kind)`
+        says an edit can change; None when a rule fails (the run reports it)."""
+        found: list[Finding] = []
+        for rule in rules:
+            made = run_rule(shared, rule, self.session.kinds)
+            if made.error is not None:
+                return None
+            found += [
+                f
+                for f in made.findings
+                if keep(f, rule.kind) and not self.chosen_by.ignored_at(f.rule, f.path)
+            ]
+        return found
+
+    def _exists(
+        self, plan: Plan, before: Shared, after: Shared, edits: Edits, recorded: Recorded
+    ) -> dict[str, Any] | None:
+        """The standing after the edit of each `document-exists` rule whose decision it may
+        change, all satisfied then (they make no finding); None when one may not be."""
+        catalogues = self.session.catalogues
+        found: dict[str, Any] = {}
+        for rule in plan.exists:
+            seen = {
+                path: pair
+                for path, pair in edits.items()
+                if any(wide.visible(rule, document) for document in pair)
+            }
+            if not seen:
+                continue  # of another type, before and after: the rule never reads them
+            wanted = wide.required(rule)
+            cited = wide.cited_by(before.repo, seen) + wide.cited_by(after.repo, seen)
+            if not wide.reaches(wanted, cited, catalogues):
+                continue
+            faces = [
+                (wide.face(before.repo, old), wide.face(after.repo, new))
+                for old, new in seen.values()
+            ]
+            if all(then == now for then, now in faces) and not names_any(
+                rule, plan.names - wide.READS[wide.EXISTS]
+            ):
+                continue  # what it reads of them is as it was (a line moved, say)
+            if all(then[:-1] == now[:-1] for then, now in faces) and not wide.covers_any(
+                wanted, cited, catalogues
+            ):
+                continue  # a near miss, whose status is not read: the decision is the run's
+            if rule.id not in recorded.standing:
+                if evaluate(rule.when, after.repo) is not True:
+                    continue  # the run did not run it (its `when`), nor would one now
+                return None
+            standing = wide.standing_after(rule, after, recorded.standing[rule.id], edits)
+            if standing is None:
+                return None
+            found[rule.id] = standing
+        return found
+
+
+def _identity(finding: Finding) -> tuple:
+    return (
+        finding.rule,
+        finding.severity,
+        finding.message,
+        finding.path,
+        finding.position,
+        finding.document,
+        finding.references,
+        finding.key,
+    )
+
+
+def _without(findings: list[Finding], gone: Sequence[Finding]) -> list[Finding] | None:
+    """`findings` less one of each of `gone`; None when one of `gone` is not among them."""
+    wanted = Counter(_identity(finding) for finding in gone)
+    left: list[Finding] = []
+    for finding in findings:
+        identity = _identity(finding)
+        if wanted[identity] > 0:
+            wanted[identity] -= 1
+        else:
+            left.append(finding)
+    return left if not +wanted else None
+
+
+def worked_out(
+    session: Session,
+    options: RunOptions,
+    held: Held,
+    recorded_findings: list[Finding],
+    rules: Mapping[str, Rule],
+    chosen_by: Selection,
+) -> tuple[list[Finding], dict[str, str], dict[str, Any]] | None:
+    """The findings after the edits of a findings snapshot that held but for them
+    (snapshot.Held), with the SHA-256 of each edited document now and the record for the
+    next `check`; None: run instead."""
+    from qmslint.read import cache as document_cache
+
+    try:
+        recorded = Recorded(held.stored["findings"].get("increment"))
+    except ValueError:
+        return None
+    documents = held.stored["documents"]
+    root = session.config.root
+    readers, settings = session.host.readers, session.read_settings()
+    changed = {rel: documents[rel] for rel in held.edited}
+    read = document_cache.read_again(root, changed, readers, settings)
+    if read is None:
+        return None
+    edits = {rel: (old, new) for rel, (old, new, _) in read.items()}
+    today = options.today or session.config.today
+    increment = Increment(session, rules, chosen_by, today, options)
+    try:
+        plan = increment.plan(edits, recorded)
+        if plan is None:
+            return None
+        wanted = recorded.in_order(plan.beside)
+    except (ValueError, KeyError):  # a record that names no document of the run
+        return None
+    if not all(type(documents.get(path)) is str for path in wanted):
+        return None
+    served = document_cache.served(root, {p: documents[p] for p in wanted}, readers, settings)
+    if served is None:
+        return None
+    beside = [served[path] for path in wanted]
+    try:
+        made = increment.findings(recorded_findings, edits, plan, beside, recorded)
+    except (ValueError, KeyError):  # the same: a record that does not fit the documents
+        return None
+    if made is None:
+        return None
+    findings, record = made
+    return findings, {rel: digest for rel, (_, _, digest) in read.items()}, record

@@ -1,0 +1,172 @@
+"""What a run records with its findings for a later `check` to work out an edit (`context_of`),
+and that record read back and brought up to date after an edit (`Recorded`).
+
+The record is small beside the documents: their paths in document order; the paths of those
+every document's findings may depend on (they declare devices, hold waivers, are quality
+manuals with exclusions); which documents have each id and which name each id in a reference
+field; and what each `document-exists` rule's satisfaction rests on (existence.standing). A
+later `check` reads only the documents an edit can reach through it.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from qmslint.incremental.edits import has_shapes
+from qmslint.index.devices import as_list
+from qmslint.index.repository import Repository
+from qmslint.model import Document
+from qmslint.packs.rules import Rule
+from qmslint.suppress.waivers import FRONT_MATTER_KEYS
+
+MAX_CONTEXT = 500  # documents every edit needs beside it (holders): more, and run
+REFERENCE_KINDS = frozenset({"references-resolve", "no-obsolete-citations", "supersession"})
+REFERENCE_FIELDS = ("related", "supersedes")  # the fields those kinds read by default
+
+
+def reference_fields(rules: Iterable[Rule]) -> list[str]:
+    """The fields whose values name other documents, for the rules of a run."""
+    names = set(REFERENCE_FIELDS)
+    for rule in rules:
+        if rule.kind in REFERENCE_KINDS:
+            names.update(str(name) for name in as_list(rule.options.get("fields")))
+    return sorted(names)
+
+
+def is_holder(document: Document) -> bool:
+    """A document whose values other documents' findings depend on: it holds waivers,
+    declares a device or is a quality manual (its exclusions)."""
+    kind = document.type
+    waives = not document.raw.keys().isdisjoint(FRONT_MATTER_KEYS)
+    return waives or kind == "device" or kind == "manual"
+
+
+def context_of(
+    repo: Repository,
+    failed: Mapping[str, str],
+    rules: Mapping[str, Rule],
+    standings: Mapping[str, Any],
+) -> dict[str, Any] | None:
+    """The record a later `check` needs to work out an edit; None when no edit can be worked
+    out (a rule failed, a document holds mappings or registers, too many holders)."""
+    if failed:
+        return None
+    fields = reference_fields(rules.values())
+    paths: list[str] = []
+    holders: list[str] = []
+    ids: dict[str, list[int]] = {}
+    names: dict[str, list[int]] = {}
+    for index, document in enumerate(repo.documents):  # at 100,000 documents every step counts
+        if document.shapes is not None and has_shapes(document):
+            return None
+        paths.append(document.path)
+        if is_holder(document):
+            holders.append(document.path)
+        doc_id = document.id
+        if doc_id:
+            ids.setdefault(doc_id, []).append(index)
+        for target in targets_of(document, fields):
+            named = names.setdefault(target, [])
+            if not named or named[-1] != index:
+                named.append(index)
+    if len(holders) > MAX_CONTEXT:
+        return None
+    return {
+        "paths": paths,
+        "holders": holders,
+        "ids": ids,
+        "names": names,
+        "fields": fields,
+        "standing": dict(standings),
+    }
+
+
+def targets_of(document: Document, fields: Iterable[str]) -> list[str]:
+    found = []
+    for name in fields:
+        field = document.fields.get(name)
+        if field is not None:
+            found += [target for target in as_list(field.value) if type(target) is str]
+    return found
+
+
+class Recorded:
+    """The record of `context_of` as stored; raises ValueError when it is not that shape."""
+
+    def __init__(self, stored: Any) -> None:
+        if type(stored) is not dict:
+            raise ValueError("no record")
+        self.paths = _list_of(stored.get("paths"), str)
+        self.holders = _list_of(stored.get("holders"), str)
+        self.fields = _list_of(stored.get("fields"), str)
+        self.ids = _index(stored.get("ids"))
+        self.names = _index(stored.get("names"))
+        standing = stored.get("standing")
+        if type(standing) is not dict:
+            raise ValueError("no standing")
+        self.standing: dict[str, Any] = standing
+        self.position = {path: index for index, path in enumerate(self.paths)}
+
+    def around(self, ids: set[str]) -> set[str]:
+        """The paths of the documents that have one of these ids or name one of them."""
+        found: set[int] = set()
+        for each in ids:
+            found.update(self.ids.get(each, ()))
+            found.update(self.names.get(each, ()))
+        paths, count = self.paths, len(self.paths)
+        if not all(type(index) is int and 0 <= index < count for index in found):
+            raise ValueError("not a position")
+        return {paths[index] for index in found}
+
+    def in_order(self, paths: Iterable[str]) -> list[str]:
+        """These paths (each a document of the run) in document order; KeyError for another."""
+        return sorted(paths, key=self.position.__getitem__)
+
+    def renewed(self, edits: Mapping[str, tuple[Document, Document]]) -> dict[str, Any]:
+        """The record as `context_of` would make it with the edited documents as they are now;
+        what the `standing` of each rule rests on is set by the caller."""
+        for path, (old, new) in edits.items():
+            index = self.position[path]
+            _move(self.ids, index, _id_of(old), _id_of(new))
+            _move(self.names, index, targets_of(old, self.fields), targets_of(new, self.fields))
+        return {
+            "paths": self.paths,
+            "holders": self.holders,
+            "ids": self.ids,
+            "names": self.names,
+            "fields": self.fields,
+            "standing": self.standing,
+        }
+
+
+def _id_of(document: Document) -> list[str]:
+    return [document.id] if document.id else []
+
+
+def _move(index: dict[str, list[int]], position: int, was: list[str], now: list[str]) -> None:
+    """`position` no longer under the keys of `was`, and under those of `now`."""
+    for key in dict.fromkeys(was):
+        held = index.get(key, [])
+        if position in held:
+            held.remove(position)
+        if not held:
+            index.pop(key, None)
+    for key in dict.fromkeys(now):
+        held = index.setdefault(key, [])
+        if position not in held:
+            insort(held, position)
+
+
+def _list_of(value: Any, kind: type) -> list:
+    if type(value) is not list or not all(type(item) is kind for item in value):
+        raise ValueError("not a list")
+    return value
+
+
+def _index(value: Any) -> dict[str, list[int]]:
+    """A mapping of keys to document positions; checked where it is read (`around`)."""
+    if type(value) is not dict:
+        raise ValueError("not an index")
+    return value
