@@ -1,0 +1,159 @@
+"""An edit of what the kinds reading the whole repository read (a status, the clauses cited, an
+id, a reference, a supersession) is worked out from what the run recorded, and says what a run
+says (qmslint/incremental/wide.py); an edit it cannot tell the effect of runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qmslint.incremental.recorded import Recorded
+from qmslint.testing import Qms
+from tests.test_incremental import _as_a_run, _replace
+from tests.test_snapshot import command_line
+
+
+def _release_repo(qms: Qms) -> None:
+    """A QMS whose requirements rest on more than one document, with references and a
+    supersession chain, in qmslint's front matter and as label lines under the title."""
+    qms.config(profiles=["iso13485"])
+    qms.effective("SOP-10", clauses=["iso13485:8.2.2"], owner="QA")
+    qms.effective("SOP-11", clauses=["iso13485:8.2.2", "iso13485:4.2.4"], owner="QA")
+    qms.effective("SOP-12", clauses=["iso13485:8.2.2"], owner="QA", status="draft")
+    qms.effective("SOP-13", clauses=["iso13485:4.2.4", "iso13485:8.5.2"], supersedes=["SOP-14"])
+    qms.effective("SOP-14", clauses=["iso13485:8.5.2"], status="obsolete")
+    qms.effective("SOP-15", clauses=["iso13485:4.2.4"], owner="QA")
+    qms.effective("WI-20", type="work-instruction", related=["SOP-10"])
+    qms.write(
+        "qms/procedures/SOP-16 Audits.md",
+        "# Internal audits\n\n**Document ID:** SOP-16\n**Version:** 2\n**Status:** Draft\n"
+        "**Owner:** QA Manager\n**Approved by:** Head of QA\n**Approval date:** 2026-01-10\n"
+        "**Effective date:** 2026-01-15\n\n## References\n\n| Clause | Title |\n|---|---|\n"
+        "| 8.2.2 | Internal audit |\n",
+    )
+
+
+LABELLED = "qms/procedures/SOP-16 Audits.md"
+
+# One after another, each checked as a pre-commit hook checks the staged file.
+RELEASES = [
+    ("a draft released", "qms/SOP-12.md", "status: draft", "status: effective"),
+    ("a procedure made obsolete", "qms/SOP-10.md", "status: effective", "status: obsolete"),
+    ("a reference to it mended", "qms/WI-20.md", "- SOP-10", "- SOP-11"),
+    ("a second successor", "qms/SOP-15.md", "owner: QA", "owner: QA\nsupersedes:\n- SOP-14"),
+    ("a document citing nothing renamed", "qms/WI-20.md", "id: WI-20", "id: WI-21"),
+    ("a label line released", LABELLED, "**Status:** Draft", "**Status:** Effective"),
+    ("a reference to a missing id", "qms/WI-20.md", "- SOP-11", "- SOP-99"),
+    ("a second procedure withdrawn", "qms/SOP-11.md", "status: effective", "status: draft"),
+]
+
+
+@pytest.mark.parametrize("hook", [False, True], ids=["all", "hook"])
+def test_releases_and_references_are_worked_out_as_a_run_would_report_them(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, hook: bool
+) -> None:
+    _release_repo(qms)
+    command_line(qms, monkeypatch)
+    said = {}
+    for name, path, old, new in RELEASES:
+        _replace(path, old, new)(qms)
+        worked = _as_a_run(qms, monkeypatch, *([path] if hook else []))
+        assert worked.stderr == "", name
+        said[name] = worked.stdout
+    assert len(counted) == 1, "every edit worked out, none run"
+    assert command_line(qms, monkeypatch).stdout == qms.check("--no-cache").stdout
+    if hook:
+        return  # each output names the staged file's findings only
+    obsolete = "in-force document cites SOP-10, which is obsolete"
+    assert obsolete in said["a procedure made obsolete"]
+    assert obsolete not in said["a reference to it mended"]
+    assert "SOP-14 is superseded twice" in said["a second successor"]
+    assert "names SOP-99, but no document has that id" in said["a reference to a missing id"]
+
+
+RUNS = {
+    "the last document covering a clause withdrawn": (
+        "qms/SOP-15.md",
+        "status: effective",
+        "status: draft",
+    ),
+    "a clause near one nothing covers": (
+        "qms/SOP-10.md",
+        "- iso13485:8.2.2",
+        "- iso13485:8.2.2\n- iso13485:7.3.4",
+    ),
+    "a document citing a clause renamed (near misses name it)": (
+        "qms/SOP-10.md",
+        "id: SOP-10",
+        "id: SOP-10A",
+    ),
+    "a document made a quality manual": ("qms/SOP-15.md", "type: procedure", "type: manual"),
+    "a field no kind is known to read": ("qms/SOP-10.md", "owner: QA", "owner: QA\nstandard: x"),
+}
+
+
+@pytest.mark.parametrize("name", list(RUNS))
+def test_an_edit_whose_effect_cannot_be_told_runs(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, name: str
+) -> None:
+    _release_repo(qms)
+    qms.effective("SOP-17", clauses=["iso13485:4.2.5"])  # 4.2.4 rests on SOP-15 alone now
+    for path in ("qms/SOP-11.md", "qms/SOP-13.md"):
+        _replace(path, "- iso13485:4.2.4", "- iso13485:4.2.5")(qms)
+    command_line(qms, monkeypatch)
+    path, old, new = RUNS[name]
+    _replace(path, old, new)(qms)
+    _as_a_run(qms, monkeypatch, path)
+    assert len(counted) == 2, "run, not worked out"
+
+
+def test_what_a_run_records_is_brought_up_to_date_after_each_edit(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    """The record names each id's documents as they are now: a reference edited twice, to a
+    document renamed in between, is still worked out as a run would."""
+    _release_repo(qms)
+    qms.effective("FRM-30", type="form")
+    command_line(qms, monkeypatch)
+    _replace("qms/FRM-30.md", "id: FRM-30", "id: FRM-30A")(qms)
+    _as_a_run(qms, monkeypatch)
+    _replace("qms/WI-20.md", "- SOP-10", "- FRM-30A")(qms)
+    _as_a_run(qms, monkeypatch)
+    _replace("qms/FRM-30.md", "id: FRM-30A", "id: FRM-30B")(qms)
+    fresh = _as_a_run(qms, monkeypatch)
+    assert "names FRM-30A, but no document has that id" in fresh.stdout
+    assert len(counted) == 1
+    record = Recorded(_findings_snapshot(own_cache)["increment"])
+    assert record.around({"FRM-30B"}) == {"qms/FRM-30.md"}
+    assert record.around({"FRM-30A"}) == {"qms/WI-20.md"}
+    assert record.around({"FRM-30"}) == set()
+
+
+def test_a_record_of_another_shape_is_not_trusted(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    _release_repo(qms)
+    command_line(qms, monkeypatch)
+    path, stored = _findings_snapshot_file(own_cache)
+    stored["findings"]["increment"]["ids"] = {"SOP-10": [10_000]}  # no such document
+    path.write_text(json.dumps(stored))
+    _replace("qms/WI-20.md", "- SOP-10", "- SOP-11")(qms)
+    _as_a_run(qms, monkeypatch, "qms/WI-20.md")
+    assert len(counted) == 2
+    for broken in ({"paths": "x"}, None, [], {"standing": []}):
+        with pytest.raises(ValueError):
+            Recorded(broken)
+
+
+def _findings_snapshot_file(cache: Path) -> tuple[Path, dict]:
+    for path in sorted((cache / "runs").glob("*.json")):
+        stored = json.loads(path.read_text())
+        if stored.get("kind") == "findings":
+            return path, stored
+    raise AssertionError("no findings snapshot")
+
+
+def _findings_snapshot(cache: Path) -> dict:
+    return _findings_snapshot_file(cache)[1]["findings"]
