@@ -444,7 +444,7 @@ def _check(args: argparse.Namespace) -> int:
         return _diff(args, session, outcome)
     if args.fix:
         outcome = _fix(args, session, options, outcome)
-    increment = None  # what a later check needs to work out an edit (incremental.py)
+    increment = None  # what a later check needs to work out an edit (qmslint/incremental)
     if recording is not None and not options.coverage:
         from qmslint import incremental
 

@@ -466,7 +466,7 @@ def replay(argv: Sequence[str]) -> Attempt:
 class Held:
     """A findings snapshot whose inputs hold, but for the documents in `edited` (by path: their
     index in the listing and their signature now), changed so that they no longer read as the
-    recorded run read them (incremental.py may still work out their findings)."""
+    recorded run read them (qmslint/incremental may still work out their findings)."""
 
     def __init__(self, stored: dict[str, Any], edited: dict[str, tuple[int, Signature]]) -> None:
         self.stored = stored

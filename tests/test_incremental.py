@@ -1,5 +1,5 @@
 """An edit of document-control values (a version, a title, a date) is worked out from the last
-run's findings, not run, and says what a run says (qmslint/incremental.py); any other edit runs."""
+run's findings, not run, and says what a run says (qmslint/incremental); any other edit runs."""
 
 from __future__ import annotations
 
@@ -268,7 +268,7 @@ EXEMPT = {
 
 
 def test_no_kind_that_reads_the_whole_repository_reads_a_document_control_value() -> None:
-    """The premise of incremental.py, read off the code: the modules of every kind but the
+    """The premise of qmslint/incremental, read off the code: the modules of every kind but the
     separable ones, the index, suppression and the report's anchor name no document-control
     field and iterate no document's fields, except where EXEMPT says why that is harmless."""
     package = Path(incremental.__file__).parent.parent

@@ -22,7 +22,7 @@ def encode(
     findings: Iterable[Finding], provenance: Provenance, increment: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """`increment`: what a later `check` needs to work out findings after an edit (qmslint/
-    incremental.py), or None."""
+    incremental), or None."""
     anchor = provenance.anchor
     return {
         "findings": [
