@@ -108,6 +108,16 @@ WORKED_OUT = {
     "a line added": _replace("qms/SOP-1.md", "type: procedure", "type: procedure\nauthor: QA"),
     "a field removed": _replace("qms/SOP-2.md", "related:\n- SOP-9\n", ""),
     "a value on more lines": _replace("qms/SOP-3.md", "- Head of QA", "- Head of QA\n- CEO"),
+    "status of the one document covering a clause": _replace(
+        "qms/SOP-1.md", "status: effective", "status: draft"
+    ),
+    "type": _replace("qms/SOP-3.md", "type: procedure", "type: record"),
+    "clauses": _replace("qms/SOP-1.md", "iso13485:4.2.4", "iso13485:4.2.3"),
+    "a clause in the body": _replace(
+        "qms/SOP-1.md",
+        "# SOP-1 procedure",
+        "# SOP-1 procedure\n\nApplicable clauses: ISO 13485:2016 7.5.8",
+    ),
     "two documents": _both(
         _replace("qms/SOP-1.md", "version: '1'", "version: '7'"),
         _replace("qms/SOP-2.md", "2026-01-15", "2026-01-05"),
@@ -175,17 +185,7 @@ def test_a_baselined_finding_mended_is_worked_out_with_the_baseline(
 
 
 RUN = {
-    "status of the one document covering a clause": _replace(
-        "qms/SOP-1.md", "status: effective", "status: draft"
-    ),
-    "type": _replace("qms/SOP-1.md", "type: procedure", "type: work-instruction"),
-    "clauses": _replace("qms/SOP-1.md", "iso13485:4.2.4", "iso13485:4.2.3"),
     "a key of its own": _replace("qms/SOP-1.md", "owner: QA", "owner: QA\nnotes: x"),
-    "a clause in the body": _replace(
-        "qms/SOP-1.md",
-        "# SOP-1 procedure",
-        "# SOP-1 procedure\n\nApplicable clauses: ISO 13485:2016 7.3.2",
-    ),
     "the waiver in front matter": _replace("qms/SOP-4.md", "CR-9", "CR-10"),
 }
 

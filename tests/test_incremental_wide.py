@@ -73,7 +73,15 @@ def test_releases_and_references_are_worked_out_as_a_run_would_report_them(
     assert "names SOP-99, but no document has that id" in said["a reference to a missing id"]
 
 
-RUNS = {
+def _one_witness_repo(qms: Qms) -> None:
+    """As `_release_repo`, with iso13485:4.2.4 resting on SOP-15 alone."""
+    _release_repo(qms)
+    qms.effective("SOP-17", clauses=["iso13485:4.2.5"])
+    for path in ("qms/SOP-11.md", "qms/SOP-13.md"):
+        _replace(path, "- iso13485:4.2.4", "- iso13485:4.2.5")(qms)
+
+
+DECIDED_AGAIN = {
     "the last document covering a clause withdrawn": (
         "qms/SOP-15.md",
         "status: effective",
@@ -82,13 +90,35 @@ RUNS = {
     "a clause near one nothing covers": (
         "qms/SOP-10.md",
         "- iso13485:8.2.2",
-        "- iso13485:8.2.2\n- iso13485:7.3.4",
+        "- iso13485:8.2.2\n- iso13485:7.5",
     ),
     "a document citing a clause renamed (near misses name it)": (
         "qms/SOP-10.md",
         "id: SOP-10",
         "id: SOP-10A",
     ),
+}
+
+
+@pytest.mark.parametrize("name", list(DECIDED_AGAIN))
+def test_a_requirement_left_missing_is_decided_again_as_a_run_would(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, name: str
+) -> None:
+    """Over every document it reads, the unedited ones as stand-ins made from the record."""
+    _one_witness_repo(qms)
+    before = command_line(qms, monkeypatch)
+    path, old, new = DECIDED_AGAIN[name]
+    _replace(path, old, new)(qms)
+    for paths in ([path], []):
+        worked = _as_a_run(qms, monkeypatch, *paths)
+    assert len(counted) == 1, "worked out, not run"
+    assert worked.stdout != before.stdout
+    _replace(path, new, old)(qms)  # and back: the record holds what the edit made
+    assert _as_a_run(qms, monkeypatch).stdout == before.stdout
+    assert len(counted) == 1
+
+
+RUNS = {
     "a document made a quality manual": ("qms/SOP-15.md", "type: procedure", "type: manual"),
     "a field no kind is known to read": ("qms/SOP-10.md", "owner: QA", "owner: QA\nstandard: x"),
 }
@@ -98,10 +128,7 @@ RUNS = {
 def test_an_edit_whose_effect_cannot_be_told_runs(
     qms: Qms, own_cache: Path, counted: list[int], monkeypatch, name: str
 ) -> None:
-    _release_repo(qms)
-    qms.effective("SOP-17", clauses=["iso13485:4.2.5"])  # 4.2.4 rests on SOP-15 alone now
-    for path in ("qms/SOP-11.md", "qms/SOP-13.md"):
-        _replace(path, "- iso13485:4.2.4", "- iso13485:4.2.5")(qms)
+    _one_witness_repo(qms)
     command_line(qms, monkeypatch)
     path, old, new = RUNS[name]
     _replace(path, old, new)(qms)
@@ -157,3 +184,36 @@ def _findings_snapshot_file(cache: Path) -> tuple[Path, dict]:
 
 def _findings_snapshot(cache: Path) -> dict:
     return _findings_snapshot_file(cache)[1]["findings"]
+
+
+def test_a_fact_reads_as_its_document_and_an_odd_one_is_no_stand_in() -> None:
+    """What a `document-exists` rule reads of a document, and nothing it cannot hold as text."""
+    from qmslint import clauses as clause_ids
+    from qmslint.incremental import facts
+    from qmslint.index.citations import citations_of
+    from qmslint.model import START, Document, Field
+
+    def document(**values) -> Document:
+        fields = {name: Field(name, value, START) for name, value in values.items()}
+        return Document("qms/SOP-1.md", fields=fields, has_metadata=True)
+
+    table = facts.Table([])
+    plain = document(
+        id="SOP-1", type="procedure", status="effective", devices=["DEV-1"], retention_years=10
+    )
+    plain.fields["clauses"] = Field("clauses", ["iso13485:4.2.5", "mdr:art10.8"], START)
+    fact = facts.fact_of(plain, citations_of(plain, None), ["retention_years"], table)
+    assert fact == [True, "effective", "procedure", "SOP-1", ["DEV-1"], ["retention_years"], [0, 1]]
+    made = facts.stand_in(plain.path, fact, table.texts)
+    assert made is not None
+    for name in ("id", "type", "status", "devices", "retention_years"):
+        assert name in made.fields
+    assert [c.clause for c in citations_of(made, None)] == [
+        clause_ids.parse("iso13485:4.2.5"),
+        clause_ids.parse("mdr:art10.8"),
+    ]
+    odd = document(id="SOP-2", status=["draft", "effective"])
+    assert facts.fact_of(odd, [], [], table)[0] is facts.ODD
+    assert facts.stand_in(odd.path, facts.fact_of(odd, [], [], table), table.texts) is None
+    with pytest.raises(ValueError):
+        facts.stand_in(odd.path, "not a fact", table.texts)

@@ -13,7 +13,7 @@ from qmslint import suppress
 from qmslint.checks.conditions import evaluate
 from qmslint.checks.context import CheckSettings, Shared
 from qmslint.checks.running import run_rule
-from qmslint.incremental import wide
+from qmslint.incremental import facts, wide
 from qmslint.incremental.edits import DOCUMENT_CONTROL, WIDE, edited_fields, names_any
 from qmslint.incremental.recorded import Recorded
 from qmslint.index.repository import build
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 SEPARABLE_KINDS = frozenset({"field", "review-overdue", "read-problem"})
 MAX_BESIDE = 1000  # documents read beside the edited ones: more, and run
+MAX_POOL = 50_000  # stand-ins a requirement is decided again over: more, and run
 
 Edits = Mapping[str, tuple[Document, Document]]
 
@@ -127,18 +128,22 @@ class Increment:
             if found is None or touched is None:
                 return None
             into += found + touched
-        standing = self._exists(plan, before, after, edits, recorded)
-        if standing is None:
+        decided = self._exists(plan, before, after, edits, recorded)
+        if decided is None:
             return None
+        gone += decided.gone
+        made += decided.made
+        satisfied = decided.satisfied
         never = suppress.never_suppressed(self.rules)
-        kept = [f for f in recorded_findings if f.rule not in never and f.rule not in standing]
+        kept = [f for f in recorded_findings if f.rule not in never and f.rule not in satisfied]
         for finding in kept:  # those suppression makes go, and the rules satisfied now
             finding.suppressed = None
         left = _without(kept, gone)
         if left is None:
             return None  # the old documents' findings are not all the run's: run instead
-        record = recorded.renewed(edits)
-        record["standing"].update(standing)
+        record = recorded.renewed(edits, after.repo)
+        record["standing"].update(satisfied)
+        record["standing"].update(decided.again)
         if self.options.no_suppressions:
             return left + made, record
         return suppress.apply(
@@ -176,11 +181,13 @@ class Increment:
 
     def _exists(
         self, plan: Plan, before: Shared, after: Shared, edits: Edits, recorded: Recorded
-    ) -> dict[str, Any] | None:
-        """The standing after the edit of each `document-exists` rule whose decision it may
-        change, all satisfied then (they make no finding); None when one may not be."""
+    ) -> Decided | None:
+        """The `document-exists` rules whose decision the edit may change: those satisfied
+        after it by what their standing says, and the others decided again over every
+        document they read (`_decided`); None when that cannot be done here."""
         catalogues = self.session.catalogues
-        found: dict[str, Any] = {}
+        decided = Decided()
+        again: list[Rule] = []
         for rule in plan.exists:
             seen = {
                 path: pair
@@ -210,10 +217,67 @@ class Increment:
                     continue  # the run did not run it (its `when`), nor would one now
                 return None
             standing = wide.standing_after(rule, after, recorded.standing[rule.id], edits)
-            if standing is None:
+            if standing is not None:
+                decided.satisfied[rule.id] = standing
+            elif facts.decidable(rule, recorded.stated):
+                again.append(rule)
+            else:
                 return None
-            found[rule.id] = standing
-        return found
+        if again and not self._decided(again, edits, before, after, recorded, decided):
+            return None
+        return decided
+
+    def _decided(
+        self,
+        rules: list[Rule],
+        edits: Edits,
+        before: Shared,
+        after: Shared,
+        recorded: Recorded,
+        into: Decided,
+    ) -> bool:
+        """Decide `rules` before and after the edit over every document they read: the
+        edited ones, the holders, and the others as stand-ins made from their facts
+        (facts.py); False when one of those is odd or there are too many of them."""
+        pool = wide.pool(rules, recorded, self.session.catalogues)
+        if len(pool) > MAX_POOL:
+            return False
+        real = {document.path: document for document in before.repo.documents}
+        texts, paths = recorded.table.texts, recorded.paths
+        beside: dict[str, Document] = {}
+        for position in pool:
+            path = paths[position]
+            if path in real:
+                continue
+            made = facts.stand_in(path, recorded.facts[position], texts)
+            if made is None:
+                return False
+            beside[path] = made
+        beside.update((path, doc) for path, doc in real.items() if path not in edits)
+        order = recorded.in_order([*beside, *edits])
+        for side, findings in ((0, into.gone), (1, into.made)):
+            shared = self._shared([edits[p][side] if p in edits else beside[p] for p in order])
+            for rule in rules:
+                made = run_rule(shared, rule, self.session.kinds)
+                if made.error is not None:
+                    return False
+                ignored = self.chosen_by.ignored_at
+                findings += [f for f in made.findings if not ignored(f.rule, f.path)]
+                if side and made.standing is not None:
+                    into.again[rule.id] = made.standing
+        return True
+
+
+@dataclass
+class Decided:
+    """What `Increment._exists` decides: the rules satisfied after the edit, with their
+    standing (none of their findings is left), and those decided again: their findings
+    before and after, and their standing."""
+
+    satisfied: dict[str, Any] = field(default_factory=dict)
+    gone: list[Finding] = field(default_factory=list)
+    made: list[Finding] = field(default_factory=list)
+    again: dict[str, Any] = field(default_factory=dict)
 
 
 def _identity(finding: Finding) -> tuple:

@@ -14,6 +14,7 @@ from bisect import insort
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from qmslint.incremental import facts
 from qmslint.incremental.edits import has_shapes
 from qmslint.index.devices import as_list
 from qmslint.index.repository import Repository
@@ -54,6 +55,10 @@ def context_of(
     if failed:
         return None
     fields = reference_fields(rules.values())
+    stated = facts.stated_fields(rules.values())
+    table = facts.Table([])
+    citations = repo.citations
+    known: list[Any] = []
     paths: list[str] = []
     holders: list[str] = []
     ids: dict[str, list[int]] = {}
@@ -71,6 +76,7 @@ def context_of(
             named = names.setdefault(target, [])
             if not named or named[-1] != index:
                 named.append(index)
+        known.append(facts.fact_of(document, citations.get(document.path, ()), stated, table))
     if len(holders) > MAX_CONTEXT:
         return None
     return {
@@ -80,6 +86,9 @@ def context_of(
         "names": names,
         "fields": fields,
         "standing": dict(standings),
+        "facts": known,
+        "clauses": table.texts,
+        "stated": stated,
     }
 
 
@@ -107,6 +116,11 @@ class Recorded:
         if type(standing) is not dict:
             raise ValueError("no standing")
         self.standing: dict[str, Any] = standing
+        self.facts = _list_of(stored.get("facts"), list)
+        if len(self.facts) != len(self.paths):
+            raise ValueError("not a fact per document")
+        self.table = facts.Table(_list_of(stored.get("clauses"), str))
+        self.stated = _list_of(stored.get("stated"), str)
         self.position = {path: index for index, path in enumerate(self.paths)}
 
     def around(self, ids: set[str]) -> set[str]:
@@ -124,13 +138,16 @@ class Recorded:
         """These paths (each a document of the run) in document order; KeyError for another."""
         return sorted(paths, key=self.position.__getitem__)
 
-    def renewed(self, edits: Mapping[str, tuple[Document, Document]]) -> dict[str, Any]:
-        """The record as `context_of` would make it with the edited documents as they are now;
-        what the `standing` of each rule rests on is set by the caller."""
+    def renewed(self, edits: Mapping[str, tuple[Document, Document]], now: Repository) -> dict:
+        """The record as `context_of` would make it with the edited documents as they are now
+        (in `now`, an index holding them); what the `standing` of each rule rests on is set by
+        the caller."""
         for path, (old, new) in edits.items():
             index = self.position[path]
             _move(self.ids, index, _id_of(old), _id_of(new))
             _move(self.names, index, targets_of(old, self.fields), targets_of(new, self.fields))
+            cited = now.citations.get(path, ())
+            self.facts[index] = facts.fact_of(new, cited, self.stated, self.table)
         return {
             "paths": self.paths,
             "holders": self.holders,
@@ -138,6 +155,9 @@ class Recorded:
             "names": self.names,
             "fields": self.fields,
             "standing": self.standing,
+            "facts": self.facts,
+            "clauses": self.table.texts,
+            "stated": self.stated,
         }
 
 

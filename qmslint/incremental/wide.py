@@ -29,8 +29,9 @@ from qmslint import clauses as clause_ids
 from qmslint.checks import existence
 from qmslint.checks.context import CheckContext, Shared
 from qmslint.clauses import coverage
+from qmslint.incremental import facts
 from qmslint.incremental.edits import CLAIMS
-from qmslint.incremental.recorded import REFERENCE_KINDS, targets_of
+from qmslint.incremental.recorded import REFERENCE_KINDS, Recorded, targets_of
 from qmslint.index.devices import as_list
 from qmslint.index.repository import Repository, family
 from qmslint.model import Document, Finding
@@ -137,6 +138,29 @@ def face(repo: Repository, document: Document) -> tuple:
     cited = tuple(c.clause for c in repo.citations.get(document.path, ()) if c.clause)
     typed, devices = repr(document.type), repr(document.get("devices"))
     return cited, typed, devices, document.id, repr(document.status)
+
+
+def pool(rules: Iterable[Rule], recorded: Recorded, catalogues: clause_ids.Catalogues) -> set[int]:
+    """The documents (their positions in the record) that these `document-exists` rules read:
+    those citing a clause that covers one they ask for or shares its framework and top-level
+    clause (existence.py reads no other but the holders)."""
+    wanted = [clause for rule in rules for clause in required(rule)]
+    families = {family(clause) for clause in wanted}
+    numbers = set()
+    for number, text in enumerate(recorded.table.texts):
+        try:
+            clause = clause_ids.parse(text)
+        except clause_ids.ClauseError as error:
+            raise ValueError("not a clause") from error
+        if family(clause) in families or any(
+            coverage.covers(clause, want, catalogues) for want in wanted
+        ):
+            numbers.add(number)
+    return {
+        position
+        for position, fact in enumerate(recorded.facts)
+        if not numbers.isdisjoint(facts.clauses_of(fact))
+    }
 
 
 def cited_by(repo: Repository, paths: Iterable[str]) -> list[clause_ids.ClauseId]:
