@@ -164,14 +164,20 @@ def test_a_record_of_another_shape_is_not_trusted(
     _release_repo(qms)
     command_line(qms, monkeypatch)
     path, stored = _findings_snapshot_file(own_cache)
-    stored["findings"]["increment"]["ids"] = {"SOP-10": [10_000]}  # no such document
+    record = stored["findings"]["increment"]
+    index = json.loads(record["index"])
+    index["ids"] = {"SOP-10": [10_000]}  # no such document
+    record["index"] = json.dumps(index)
     path.write_text(json.dumps(stored))
     _replace("qms/WI-20.md", "- SOP-10", "- SOP-11")(qms)
     _as_a_run(qms, monkeypatch, "qms/WI-20.md")
     assert len(counted) == 2
-    for broken in ({"paths": "x"}, None, [], {"standing": []}):
+    for broken in ({"paths": "x"}, None, [], {"standing": []}, {**record, "holders": "x"}):
         with pytest.raises(ValueError):
             Recorded(broken)
+    for index in ("not JSON", "[]", json.dumps({"paths": ["a"], "facts": []})):
+        with pytest.raises(ValueError):
+            Recorded({**record, "index": index}).around({"SOP-10"})
 
 
 def _findings_snapshot_file(cache: Path) -> tuple[Path, dict]:
@@ -204,16 +210,16 @@ def test_a_fact_reads_as_its_document_and_an_odd_one_is_no_stand_in() -> None:
     plain.fields["clauses"] = Field("clauses", ["iso13485:4.2.5", "mdr:art10.8"], START)
     fact = facts.fact_of(plain, citations_of(plain, None), ["retention_years"], table)
     assert fact == [True, "effective", "procedure", "SOP-1", ["DEV-1"], ["retention_years"], [0, 1]]
-    made = facts.stand_in(plain.path, fact, table.texts)
+    made = facts.stand_in(plain.path, fact, table)
     assert made is not None
+    stand_in, cited = made
     for name in ("id", "type", "status", "devices", "retention_years"):
-        assert name in made.fields
-    assert [c.clause for c in citations_of(made, None)] == [
-        clause_ids.parse("iso13485:4.2.5"),
-        clause_ids.parse("mdr:art10.8"),
-    ]
+        assert name in stand_in.fields
+    wanted = [clause_ids.parse("iso13485:4.2.5"), clause_ids.parse("mdr:art10.8")]
+    assert [c.clause for c in citations_of(stand_in, None)] == wanted
+    assert [c.clause for c in cited] == wanted
     odd = document(id="SOP-2", status=["draft", "effective"])
     assert facts.fact_of(odd, [], [], table)[0] is facts.ODD
-    assert facts.stand_in(odd.path, facts.fact_of(odd, [], [], table), table.texts) is None
+    assert facts.stand_in(odd.path, facts.fact_of(odd, [], [], table), table) is None
     with pytest.raises(ValueError):
-        facts.stand_in(odd.path, "not a fact", table.texts)
+        facts.stand_in(odd.path, "not a fact", table)

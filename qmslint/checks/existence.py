@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from qmslint import clauses as clause_ids
 from qmslint.checks.context import CheckContext, describe
@@ -157,24 +158,37 @@ def document_exists(ctx: CheckContext) -> Iterable[Finding]:
 
 
 WITNESSES = 2  # documents kept for each part of a satisfied requirement
+READ_AT_MOST = 500  # documents kept for an unsatisfied one (what its finding reads)
 EXCLUDED_MARK = "*"  # a part satisfied by a justified exclusion (no path is "*")
 
 
-def standing(ctx: CheckContext) -> list[list[list[str]] | None]:
-    """What the rule's satisfaction rests on, for a later `check` (qmslint/incremental): for
-    each assessment, None when it is not satisfied, else its parts (the rule's selector, or
-    each clause of `all_of`), each as the paths of up to WITNESSES documents that satisfy it
-    or as EXCLUDED_MARK. While one document of every part is unedited, the rule stays
-    satisfied: what makes a document satisfy it is that document's own values."""
-    found: list[list[list[str]] | None] = []
+def standing(ctx: CheckContext) -> list[Any]:
+    """What the rule's decision rests on, for a later `check` (qmslint/incremental): for each
+    assessment that is satisfied, its parts (the rule's selector, or each clause of `all_of`),
+    each as the paths of up to WITNESSES documents that satisfy it or as EXCLUDED_MARK: while
+    one document of every part is unedited, the rule stays satisfied, since what makes a
+    document satisfy it is that document's own values. For one that is not, the documents its
+    finding reads (`_read_by`), or None."""
+    found: list[Any] = []
+    selector = ctx.options.get("select") or {}
     for made in assess(ctx):
         if not made.satisfied:
-            found.append(None)
+            found.append(_read_by(ctx, selector, made))
         elif made.parts:
             found.append([_witnesses(part.documents) for part in made.parts])
         else:
             found.append([_witnesses(made.documents)])
     return found
+
+
+def _read_by(ctx: CheckContext, selector: dict, made: Assessment) -> dict[str, list[str]] | None:
+    """Every document an unsatisfied requirement's finding reads: those it may be satisfied
+    by (in any status) and those its near misses name; no other document changes it. None
+    when they are more than READ_AT_MOST."""
+    required = _required(selector, made.all_of)
+    named = [doc for doc, _ in _near_miss_notes(ctx, selector, made.all_of, made.device)]
+    paths = dict.fromkeys(d.path for d in [*_candidates(ctx, selector, required), *named])
+    return {"reads": list(paths)} if len(paths) <= READ_AT_MOST else None
 
 
 def _witnesses(documents: list[Document]) -> list[str]:
@@ -226,19 +240,29 @@ def _near_misses(
     """SPEC §5: the nearest candidates (a document citing the clause that is not in force or
     does not state the field asked for, one citing only a sub-clause, one excluded for another
     device), so that the user knows what to mend."""
-    required = [clause_ids.parse(text) for text in selector.get("clauses") or ()] + all_of
-    if not required:
+    notes = [note for _, note in _near_miss_notes(ctx, selector, all_of, device)]
+    if not notes:
         return ""
+    shown = notes[:3] + ([f"{len(notes) - 3} more"] if len(notes) > 3 else [])
+    return "; nearest: " + "; ".join(shown)
+
+
+def _near_miss_notes(
+    ctx: CheckContext, selector: dict, all_of: list[clause_ids.ClauseId], device: Device | None
+) -> list[tuple[Document, str]]:
+    """The near misses in the order a finding names them, each with the document it names."""
+    required = _required(selector, all_of)
+    if not required:
+        return []
     catalogues = ctx.repo.catalogues
-    notes: list[str] = []
-    typed = {k: v for k, v in selector.items() if k == "type"}
-    candidates = ctx.select({**typed, "clauses": [str(c) for c in required], "status": "any"})
+    notes: list[tuple[Document, str]] = []
+    candidates = _candidates(ctx, selector, required)
     for doc in _for(ctx, candidates, device):
         if not ctx.repo.in_force(doc):
-            notes.append(f"{describe(doc)} cites it but is {doc.status or 'without status'}")
+            notes.append((doc, f"{describe(doc)} cites it but is {doc.status or 'without status'}"))
         elif any(name not in doc.fields for name in as_list(selector.get("has"))):
             has = " and ".join(as_list(selector["has"]))
-            notes.append(f"{describe(doc)} cites it but does not state {has}")
+            notes.append((doc, f"{describe(doc)} cites it but does not state {has}"))
     types = as_list(selector.get("type"))
     chosen = {id(doc) for doc in candidates}
     documents = ctx.repo.documents
@@ -253,20 +277,33 @@ def _near_misses(
                 continue
             if device is None or device in ctx.repo.devices_for(doc):
                 missed.append((index, f"{describe(doc)} {note}"))
-    notes += [note for _, note in sorted(missed)]
+    notes += [(documents[index], note) for index, note in sorted(missed)]
     if device is not None:
         for exclusion in ctx.repo.exclusions():
             if exclusion.devices and any(
                 coverage.covers(exclusion.clause, clause, catalogues) for clause in required
             ):
                 notes.append(
-                    f"{describe(exclusion.document)} excludes {exclusion.clause} only for "
-                    f"{', '.join(exclusion.devices)}"
+                    (
+                        exclusion.document,
+                        f"{describe(exclusion.document)} excludes {exclusion.clause} only for "
+                        f"{', '.join(exclusion.devices)}",
+                    )
                 )
-    if not notes:
-        return ""
-    shown = notes[:3] + ([f"{len(notes) - 3} more"] if len(notes) > 3 else [])
-    return "; nearest: " + "; ".join(shown)
+    return notes
+
+
+def _required(selector: dict, all_of: list[clause_ids.ClauseId]) -> list[clause_ids.ClauseId]:
+    return [clause_ids.parse(text) for text in selector.get("clauses") or ()] + all_of
+
+
+def _candidates(
+    ctx: CheckContext, selector: dict, required: list[clause_ids.ClauseId]
+) -> list[Document]:
+    """The documents of the selector's type citing a clause that covers one required, in any
+    status: every document a requirement may be satisfied by, or names as not in force."""
+    typed = {k: v for k, v in selector.items() if k == "type"}
+    return ctx.select({**typed, "clauses": [str(c) for c in required], "status": "any"})
 
 
 def _missed_by(

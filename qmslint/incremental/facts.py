@@ -43,6 +43,17 @@ class Table:
         self.texts = texts
         self.numbers = {text: number for number, text in enumerate(texts)}
         self._by_clause: dict[clause_ids.ClauseId, int | None] = {}
+        self._parsed: list[clause_ids.ClauseId] = []
+
+    def clause(self, number: int) -> clause_ids.ClauseId:
+        """The clause id of a number (raises ValueError for a text that is none)."""
+        parsed = self._parsed
+        while len(parsed) <= number:
+            try:
+                parsed.append(clause_ids.shared(clause_ids.parse(self.texts[len(parsed)])))
+            except clause_ids.ClauseError as error:
+                raise ValueError("not a clause") from error
+        return parsed[number]
 
     def number(self, clause: clause_ids.ClauseId) -> int | None:
         """The clause's number (added when new); None when its text does not read back as
@@ -119,9 +130,9 @@ def decidable(rule: Rule, stated: Sequence[str]) -> bool:
     return "title_pattern" not in selector and has <= set(stated) and not has & OWN
 
 
-def stand_in(path: str, fact: Any, texts: Sequence[str]) -> Document | None:
-    """A Document that reads, to a `document-exists` rule, as the one the fact was taken from;
-    None for an odd one (raises ValueError on a fact of another shape)."""
+def stand_in(path: str, fact: Any, table: Table) -> tuple[Document, list[Citation]] | None:
+    """A Document that reads, to a `document-exists` rule, as the one the fact was taken from,
+    with its citations; None for an odd one (raises ValueError on a fact of another shape)."""
     if type(fact) is not list or len(fact) not in (2, 7):
         raise ValueError("not a fact")
     if fact[0] is ODD:
@@ -134,5 +145,11 @@ def stand_in(path: str, fact: Any, texts: Sequence[str]) -> Document | None:
     for name in has:
         if name not in OWN:
             fields[str(name)] = Field(str(name), True, START)
-    fields["clauses"] = Field("clauses", [texts[number] for number in numbers], START)
-    return Document(path, fields=fields, has_metadata=bool(has_metadata))
+    texts = [table.texts[number] for number in numbers]
+    fields["clauses"] = Field("clauses", texts, START)
+    document = Document(path, fields=fields, has_metadata=bool(has_metadata))
+    cited = [
+        Citation(index, text, table.clause(number), position=START)
+        for index, (text, number) in enumerate(zip(texts, numbers))
+    ]
+    return document, cited

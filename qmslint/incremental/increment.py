@@ -16,6 +16,7 @@ from qmslint.checks.running import run_rule
 from qmslint.incremental import facts, wide
 from qmslint.incremental.edits import DOCUMENT_CONTROL, WIDE, edited_fields, names_any
 from qmslint.incremental.recorded import Recorded
+from qmslint.index.citations import Citation
 from qmslint.index.repository import build
 from qmslint.model import Document, Finding
 from qmslint.packs.rules import Rule
@@ -112,7 +113,10 @@ class Increment:
         suppression), the `edits` (path → the document then and now) and the documents of
         `plan.beside` (in document order), with the record brought up to date; None when
         this cannot be worked out here."""
-        order = recorded.in_order([*edits, *(document.path for document in beside)])
+        if plan.by_id or plan.exists:
+            order = recorded.in_order([*edits, *(document.path for document in beside)])
+        else:  # the separable rules alone: what they say of a document is the same in any order
+            order = [*(document.path for document in beside), *edits]
         then = {path: old for path, (old, _) in edits.items()}
         now = {path: new for path, (_, new) in edits.items()}
         others = {document.path: document for document in beside}
@@ -141,9 +145,7 @@ class Increment:
         left = _without(kept, gone)
         if left is None:
             return None  # the old documents' findings are not all the run's: run instead
-        record = recorded.renewed(edits, after.repo)
-        record["standing"].update(satisfied)
-        record["standing"].update(decided.again)
+        record = recorded.renewed(edits, after.repo, {**satisfied, **decided.again})
         if self.options.no_suppressions:
             return left + made, record
         return suppress.apply(
@@ -157,12 +159,15 @@ class Increment:
             self.options.use_baseline,
         ), record
 
-    def _shared(self, documents: list[Document]) -> Shared:
+    def _shared(
+        self, documents: list[Document], known: Mapping[str, list[Citation]] | None = None
+    ) -> Shared:
         session = self.session
         config = session.config
-        repo = build(config.root, documents, session.index_settings(), session.catalogues)
-        settings = CheckSettings(config.review_interval_months, config.id_pattern)
-        return Shared(repo=repo, today=self.today, active_rules=self.rules, settings=settings)
+        settings = session.index_settings()
+        repo = build(config.root, documents, settings, session.catalogues, known)
+        checks = CheckSettings(config.review_interval_months, config.id_pattern)
+        return Shared(repo=repo, today=self.today, active_rules=self.rules, settings=checks)
 
     def _run(self, shared: Shared, rules: Sequence[Rule], keep: Any) -> list[Finding] | None:
         """The findings of these rules over the few documents that `keep(finding, kind)`
@@ -187,7 +192,7 @@ class Increment:
         document they read (`_decided`); None when that cannot be done here."""
         catalogues = self.session.catalogues
         decided = Decided()
-        again: list[Rule] = []
+        again: list[tuple[Rule, set[str] | None]] = []
         for rule in plan.exists:
             seen = {
                 path: pair
@@ -216,11 +221,12 @@ class Increment:
                 if evaluate(rule.when, after.repo) is not True:
                     continue  # the run did not run it (its `when`), nor would one now
                 return None
-            standing = wide.standing_after(rule, after, recorded.standing[rule.id], edits)
+            before_edit = recorded.standing[rule.id]
+            standing = wide.standing_after(rule, after, before_edit, edits)
             if standing is not None:
                 decided.satisfied[rule.id] = standing
             elif facts.decidable(rule, recorded.stated):
-                again.append(rule)
+                again.append((rule, wide.read_by(before_edit, edits)))
             else:
                 return None
         if again and not self._decided(again, edits, before, after, recorded, decided):
@@ -229,34 +235,42 @@ class Increment:
 
     def _decided(
         self,
-        rules: list[Rule],
+        again: list[tuple[Rule, set[str] | None]],
         edits: Edits,
         before: Shared,
         after: Shared,
         recorded: Recorded,
         into: Decided,
     ) -> bool:
-        """Decide `rules` before and after the edit over every document they read: the
-        edited ones, the holders, and the others as stand-ins made from their facts
-        (facts.py); False when one of those is odd or there are too many of them."""
-        pool = wide.pool(rules, recorded, self.session.catalogues)
+        """Decide these rules before and after the edit over every document they read: the
+        edited ones, the holders, those the run noted their findings read (or, for a rule
+        whose every witness was edited, every document citing its clauses or their family:
+        wide.pool), the unedited ones as stand-ins made from their facts (facts.py); False
+        when one of those is odd or there are too many of them."""
+        rules = [rule for rule, _ in again]
+        wide_open = [rule for rule, reads in again if reads is None]
+        pool = wide.pool(wide_open, recorded, self.session.catalogues) if wide_open else set()
+        for _, reads in again:
+            pool.update(recorded.position[path] for path in reads or ())
         if len(pool) > MAX_POOL:
             return False
         real = {document.path: document for document in before.repo.documents}
-        texts, paths = recorded.table.texts, recorded.paths
+        paths = recorded.paths
         beside: dict[str, Document] = {}
+        known: dict[str, list[Citation]] = {}
         for position in pool:
             path = paths[position]
             if path in real:
                 continue
-            made = facts.stand_in(path, recorded.facts[position], texts)
+            made = facts.stand_in(path, recorded.facts[position], recorded.table)
             if made is None:
                 return False
-            beside[path] = made
+            beside[path], known[path] = made
         beside.update((path, doc) for path, doc in real.items() if path not in edits)
         order = recorded.in_order([*beside, *edits])
         for side, findings in ((0, into.gone), (1, into.made)):
-            shared = self._shared([edits[p][side] if p in edits else beside[p] for p in order])
+            documents = [edits[p][side] if p in edits else beside[p] for p in order]
+            shared = self._shared(documents, known)
             for rule in rules:
                 made = run_rule(shared, rule, self.session.kinds)
                 if made.error is not None:
@@ -337,7 +351,9 @@ def worked_out(
         plan = increment.plan(edits, recorded)
         if plan is None:
             return None
-        wanted = recorded.in_order(plan.beside)
+        wanted = [path for path in recorded.holders if path in plan.beside]
+        if len(wanted) < len(plan.beside):
+            wanted = recorded.in_order(plan.beside)
     except (ValueError, KeyError):  # a record that names no document of the run
         return None
     if not all(type(documents.get(path)) is str for path in wanted):

@@ -10,6 +10,7 @@ later `check` reads only the documents an edit can reach through it.
 
 from __future__ import annotations
 
+import json
 from bisect import insort
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -79,17 +80,19 @@ def context_of(
         known.append(facts.fact_of(document, citations.get(document.path, ()), stated, table))
     if len(holders) > MAX_CONTEXT:
         return None
-    return {
+    index = {
         "paths": paths,
-        "holders": holders,
         "ids": ids,
         "names": names,
-        "fields": fields,
         "standing": dict(standings),
         "facts": known,
         "clauses": table.texts,
-        "stated": stated,
     }
+    return {"holders": holders, "fields": fields, "stated": stated, "index": _text(index)}
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
 
 
 def targets_of(document: Document, fields: Iterable[str]) -> list[str]:
@@ -102,34 +105,77 @@ def targets_of(document: Document, fields: Iterable[str]) -> list[str]:
 
 
 class Recorded:
-    """The record of `context_of` as stored; raises ValueError when it is not that shape."""
+    """The record of `context_of` as stored; raises ValueError when it is not that shape.
+
+    Its index of every document is kept as JSON text inside the findings snapshot, read only
+    when an edit needs it (an edit of document-control values alone does not): most `check`
+    calls of the pre-commit hook then neither decode nor write it again."""
 
     def __init__(self, stored: Any) -> None:
-        if type(stored) is not dict:
+        if type(stored) is not dict or type(stored.get("index")) is not str:
             raise ValueError("no record")
-        self.paths = _list_of(stored.get("paths"), str)
+        self.stored = stored
         self.holders = _list_of(stored.get("holders"), str)
         self.fields = _list_of(stored.get("fields"), str)
-        self.ids = _index(stored.get("ids"))
-        self.names = _index(stored.get("names"))
-        standing = stored.get("standing")
+        self.stated = _list_of(stored.get("stated"), str)
+        self._read = False
+
+    def _index(self) -> None:
+        if self._read:
+            return
+        try:
+            index = json.loads(self.stored["index"])
+        except ValueError as error:
+            raise ValueError("not JSON") from error
+        if type(index) is not dict:
+            raise ValueError("no index")
+        self._paths = _list_of(index.get("paths"), str)
+        self._ids = _positions(index.get("ids"))
+        self._names = _positions(index.get("names"))
+        standing = index.get("standing")
         if type(standing) is not dict:
             raise ValueError("no standing")
-        self.standing: dict[str, Any] = standing
-        self.facts = _list_of(stored.get("facts"), list)
-        if len(self.facts) != len(self.paths):
+        self._standing: dict[str, Any] = standing
+        self._facts = _list_of(index.get("facts"), list)
+        if len(self._facts) != len(self._paths):
             raise ValueError("not a fact per document")
-        self.table = facts.Table(_list_of(stored.get("clauses"), str))
-        self.stated = _list_of(stored.get("stated"), str)
-        self.position = {path: index for index, path in enumerate(self.paths)}
+        self._table = facts.Table(_list_of(index.get("clauses"), str))
+        self._position = {path: number for number, path in enumerate(self._paths)}
+        self._read = True
+
+    @property
+    def paths(self) -> list[str]:
+        self._index()
+        return self._paths
+
+    @property
+    def position(self) -> dict[str, int]:
+        self._index()
+        return self._position
+
+    @property
+    def standing(self) -> dict[str, Any]:
+        self._index()
+        return self._standing
+
+    @property
+    def facts(self) -> list[Any]:
+        self._index()
+        return self._facts
+
+    @property
+    def table(self) -> facts.Table:
+        self._index()
+        return self._table
 
     def around(self, ids: set[str]) -> set[str]:
         """The paths of the documents that have one of these ids or name one of them."""
+        self._index()
         found: set[int] = set()
         for each in ids:
-            found.update(self.ids.get(each, ()))
-            found.update(self.names.get(each, ()))
-        paths, count = self.paths, len(self.paths)
+            found.update(self._ids.get(each, ()))
+            found.update(self._names.get(each, ()))
+        paths, count = self._paths, len(self._paths)
         if not all(type(index) is int and 0 <= index < count for index in found):
             raise ValueError("not a position")
         return {paths[index] for index in found}
@@ -138,27 +184,33 @@ class Recorded:
         """These paths (each a document of the run) in document order; KeyError for another."""
         return sorted(paths, key=self.position.__getitem__)
 
-    def renewed(self, edits: Mapping[str, tuple[Document, Document]], now: Repository) -> dict:
+    def renewed(
+        self,
+        edits: Mapping[str, tuple[Document, Document]],
+        now: Repository,
+        standing: Mapping[str, Any],
+    ) -> dict[str, Any]:
         """The record as `context_of` would make it with the edited documents as they are now
-        (in `now`, an index holding them); what the `standing` of each rule rests on is set by
-        the caller."""
+        (in `now`, an index holding them) and the rules' `standing` updated; the one stored,
+        when its index was not read (nothing in it can have changed then)."""
+        if not self._read:
+            return self.stored
         for path, (old, new) in edits.items():
-            index = self.position[path]
-            _move(self.ids, index, _id_of(old), _id_of(new))
-            _move(self.names, index, targets_of(old, self.fields), targets_of(new, self.fields))
+            index = self._position[path]
+            _move(self._ids, index, _id_of(old), _id_of(new))
+            _move(self._names, index, targets_of(old, self.fields), targets_of(new, self.fields))
             cited = now.citations.get(path, ())
-            self.facts[index] = facts.fact_of(new, cited, self.stated, self.table)
-        return {
-            "paths": self.paths,
-            "holders": self.holders,
-            "ids": self.ids,
-            "names": self.names,
-            "fields": self.fields,
-            "standing": self.standing,
-            "facts": self.facts,
-            "clauses": self.table.texts,
-            "stated": self.stated,
+            self._facts[index] = facts.fact_of(new, cited, self.stated, self._table)
+        self._standing.update(standing)
+        index = {
+            "paths": self._paths,
+            "ids": self._ids,
+            "names": self._names,
+            "standing": self._standing,
+            "facts": self._facts,
+            "clauses": self._table.texts,
         }
+        return {**self.stored, "index": _text(index)}
 
 
 def _id_of(document: Document) -> list[str]:
@@ -185,7 +237,7 @@ def _list_of(value: Any, kind: type) -> list:
     return value
 
 
-def _index(value: Any) -> dict[str, list[int]]:
+def _positions(value: Any) -> dict[str, list[int]]:
     """A mapping of keys to document positions; checked where it is read (`around`)."""
     if type(value) is not dict:
         raise ValueError("not an index")

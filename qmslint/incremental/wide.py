@@ -147,11 +147,8 @@ def pool(rules: Iterable[Rule], recorded: Recorded, catalogues: clause_ids.Catal
     wanted = [clause for rule in rules for clause in required(rule)]
     families = {family(clause) for clause in wanted}
     numbers = set()
-    for number, text in enumerate(recorded.table.texts):
-        try:
-            clause = clause_ids.parse(text)
-        except clause_ids.ClauseError as error:
-            raise ValueError("not a clause") from error
+    for number in range(len(recorded.table.texts)):
+        clause = recorded.table.clause(number)
         if family(clause) in families or any(
             coverage.covers(clause, want, catalogues) for want in wanted
         ):
@@ -188,6 +185,22 @@ def standing_after(
         if kept is None:
             return None
         found.append(kept)
+    return found
+
+
+def read_by(before: Any, edited: Mapping[str, Any]) -> set[str] | None:
+    """The documents a `document-exists` rule's findings read, from its standing in the run
+    (existence.standing): those each unsatisfied requirement's finding read. None when one
+    was satisfied by edited documents alone, or its documents were not noted: then it reads
+    what `pool` finds."""
+    if type(before) is not list:
+        return None
+    found: set[str] = set()
+    for entry in before:
+        if type(entry) is dict and type(entry.get("reads")) is list:
+            found.update(path for path in entry["reads"] if type(path) is str)
+        elif _unedited(entry, edited) is None:
+            return None
     return found
 
 

@@ -169,8 +169,10 @@ def build(
     documents: Sequence[Document],
     settings: IndexSettings,
     catalogues: clause_ids.Catalogues,
+    known: Mapping[str, list[Citation]] | None = None,
 ) -> Repository:
-    """The index over documents already read."""
+    """The index over documents already read; `known` gives the citations of some of them,
+    by path, where they were worked out before (qmslint/incremental's stand-ins)."""
     repo = Repository(root=root, settings=settings, catalogues=catalogues)
     repo.documents = list(documents)
     claimed = mappings.apply(
@@ -182,8 +184,10 @@ def build(
         settings.mapping_documents,
     )
     for document in repo.documents:
-        citations = citations_of(document, repo.default_framework(document))
-        citations += claimed.get(document.path, [])
+        citations = known.get(document.path) if known else None
+        if citations is None:
+            citations = citations_of(document, repo.default_framework(document))
+            citations += claimed.get(document.path, [])
         repo.citations[document.path] = citations
         if document.id:
             repo.by_id[document.id].append(document)
