@@ -26,6 +26,7 @@ def _release_repo(qms: Qms) -> None:
     qms.effective("SOP-14", clauses=["iso13485:8.5.2"], status="obsolete")
     qms.effective("SOP-15", clauses=["iso13485:4.2.4"], owner="QA")
     qms.effective("WI-20", type="work-instruction", related=["SOP-10"])
+    qms.effective("FRM-40", type="form", clauses=["§7.3"])  # CL001: a clause it cannot read
     qms.write(
         "qms/procedures/SOP-16 Audits.md",
         "# Internal audits\n\n**Document ID:** SOP-16\n**Version:** 2\n**Status:** Draft\n"
@@ -44,6 +45,12 @@ RELEASES = [
     ("a reference to it mended", "qms/WI-20.md", "- SOP-10", "- SOP-11"),
     ("a second successor", "qms/SOP-15.md", "owner: QA", "owner: QA\nsupersedes:\n- SOP-14"),
     ("a document citing nothing renamed", "qms/WI-20.md", "id: WI-20", "id: WI-21"),
+    (
+        "a document with a finding of its citations renamed",
+        "qms/FRM-40.md",
+        "id: FRM-40",
+        "id: F-41",
+    ),
     ("a label line released", LABELLED, "**Status:** Draft", "**Status:** Effective"),
     ("a reference to a missing id", "qms/WI-20.md", "- SOP-11", "- SOP-99"),
     ("a second procedure withdrawn", "qms/SOP-11.md", "status: effective", "status: draft"),

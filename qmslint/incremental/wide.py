@@ -49,7 +49,7 @@ READS: dict[str, frozenset[str]] = {
     EXISTS: frozenset({"status", "type", "id", "devices", *CITATIONS}),
     "unique-ids": frozenset({"id"}),
     **{kind: frozenset({"status", "type", "id"}) for kind in REFERENCE_KINDS},
-    "clause-ids-known": CITATIONS,
+    "clause-ids-known": CITATIONS | {"id"},  # every finding on a document names its id
 }
 
 
