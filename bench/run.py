@@ -5,7 +5,8 @@ loader. qmslint runs with `mdr` + `fda-qmsr`: cold (`--no-cache`, default `--job
 with `--jobs 1` and `--jobs 2`, warm (nothing changed since the last run), one changed file (a
 line of prose added to one document), one changed front matter (a document's title edited, so
 that its Document and findings must be made again) and the pre-commit call (`check FILE` after
-the same edit, and after a line of prose added). Every run is a fresh process; the floor runs before
+the same edit, after a line of prose added, after its status changed as when it is released,
+and after one more clause cited). Every run is a fresh process; the floor runs before
 each qmslint run (alternating, so that load from elsewhere touches both alike) and each figure
 is the median of `--repeat` runs. `--large 100000` also times that many documents cold against
 the `--size` repository's cold run, with the peak memory: one untimed run of each, then the two
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -85,7 +87,11 @@ def measure(repo: Path, repeat: int, cache: Path) -> dict[str, float]:
         "one-front-matter": qmslint,
         "pre-commit": [*qmslint, str(changed.relative_to(repo))],  # as the hook calls it
         "pre-commit-prose": [*qmslint, str(changed.relative_to(repo))],
+        "pre-commit-release": [*qmslint, str(changed.relative_to(repo))],
+        "pre-commit-clause": [*qmslint, str(changed.relative_to(repo))],
     }
+    status = re.search(r"(?m)^status: (\S+)$", original)
+    released = "effective" if status and status.group(1) == "draft" else "draft"
 
     def fill() -> None:  # an untimed run: the cache and the snapshot hold the original state
         subprocess.run(qmslint, cwd=repo, capture_output=True, env=env, check=False)
@@ -100,6 +106,13 @@ def measure(repo: Path, repeat: int, cache: Path) -> dict[str, float]:
                 "one-front-matter": original.replace("\ntitle: ", f"\ntitle: Edited {run} ", 1),
                 "pre-commit": original.replace("\ntitle: ", f"\ntitle: Staged {run} ", 1),
                 "pre-commit-prose": original + f"\nStaged {run}.\n",
+                # the commit that releases (or withdraws) it, and one that cites one clause more
+                "pre-commit-release": re.sub(
+                    r"(?m)^status: \S+$", f"status: {released}", original, count=1
+                ),
+                "pre-commit-clause": original.replace(
+                    "\nclauses: [", f"\nclauses: [iso13485:7.3.{run + 2}, ", 1
+                ),
             }.get(name)
             if edited is not None:
                 changed.write_text(edited)
@@ -174,6 +187,8 @@ TARGETS = {
     "one-front-matter": 0.4,
     "pre-commit": 0.4,
     "pre-commit-prose": 0.4,
+    "pre-commit-release": 0.4,
+    "pre-commit-clause": 0.4,
 }
 
 
