@@ -439,6 +439,7 @@ def _check(args: argparse.Namespace) -> int:
     if _answered(args, session, options, outputs):
         return args.attempt.code
     recording = _recording(args, session, options, outputs)
+    options.standings = recording is not None and not options.coverage
     outcome = run(session, options)
     if args.diff:
         return _diff(args, session, outcome)

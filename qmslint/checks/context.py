@@ -35,6 +35,7 @@ class Shared:
     selections: dict[str, list[Document]] = field(default_factory=dict)
     assessments: dict[str, list[Any]] = field(default_factory=dict)  # existence.assess, by rule
     memo: dict[str, Any] = field(default_factory=dict)  # what a check kind works out once a run
+    standings: bool = True  # whether rules note their standing (CheckKind.standing)
     _index: _Index | None = field(default=None, repr=False)
     _covering: dict[str, list[Document]] = field(default_factory=dict, repr=False)
 

@@ -56,7 +56,7 @@ def run_rule(shared: Shared, rule: Rule, kinds: Mapping[str, CheckKind]) -> Rule
     context = CheckContext(shared, rule)
     try:  # a check function's bug is reported by name, the run goes on
         made.findings.extend(kind.function(context))
-        if kind.standing is not None:
+        if kind.standing is not None and shared.standings:
             made.standing = kind.standing(context)
     except Exception as exc:
         made.error = f"check '{rule.kind}' failed on rule {rule.id}: {exc!r}"
