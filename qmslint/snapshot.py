@@ -95,6 +95,15 @@ def snapshot_path(key: str) -> str:
     return os.path.join(cachedir.location(), KIND, f"{key[:32]}.json")
 
 
+INDEX_PREFIX = "index-"  # a findings snapshot's record of every document (qmslint/incremental)
+
+
+def index_path(digest: str) -> str:
+    """Where the record of that SHA-256 is kept: named by its content, so that a findings
+    snapshot names the one it was written with, and an unchanged record is never rewritten."""
+    return os.path.join(cachedir.location(), KIND, f"{INDEX_PREFIX}{digest[:32]}.json")
+
+
 def wanted(argv: Sequence[str]) -> bool:
     """Whether this command line may be replayed or recorded at all."""
     return cachedir.wanted() and not any(arg.split("=")[0] in REFUSED for arg in argv)
@@ -418,8 +427,9 @@ def _write(stored: dict[str, Any]) -> None:
 
 
 def _prune(folder: str) -> None:
-    """Keep the newest MAX_SNAPSHOTS snapshots: each day, option set and HTML check of paths
-    has its own, which would otherwise fill the cache directory over the months."""
+    """Keep the newest MAX_SNAPSHOTS snapshots and as many records of findings snapshots:
+    each day, option set and HTML check of paths has its own, which would otherwise fill the
+    cache directory over the months."""
     try:
         with os.scandir(folder) as entries:
             found = [
@@ -430,7 +440,9 @@ def _prune(folder: str) -> None:
     except OSError:
         return
     found.sort(reverse=True)
-    for _, path in found[MAX_SNAPSHOTS:]:
+    indexes = [item for item in found if os.path.basename(item[1]).startswith(INDEX_PREFIX)]
+    snapshots = [item for item in found if item not in indexes]
+    for _, path in [*snapshots[MAX_SNAPSHOTS:], *indexes[MAX_SNAPSHOTS:]]:
         try:
             os.unlink(path)
         except OSError:  # another run pruned it first

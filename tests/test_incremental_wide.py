@@ -4,6 +4,7 @@ says (qmslint/incremental/wide.py); an edit it cannot tell the effect of runs.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -172,13 +173,23 @@ def test_a_record_of_another_shape_is_not_trusted(
     command_line(qms, monkeypatch)
     path, stored = _findings_snapshot_file(own_cache)
     record = stored["findings"]["increment"]
-    index = json.loads(record["index"])
+    kept = own_cache / "runs" / f"index-{record['index'][:32]}.json"
+    index = json.loads(kept.read_text())
     index["ids"] = {"SOP-10": [10_000]}  # no such document
-    record["index"] = json.dumps(index)
-    path.write_text(json.dumps(stored))
+    data = json.dumps(index).encode()
+    kept.write_bytes(data)  # not the index of that SHA-256 now
     _replace("qms/WI-20.md", "- SOP-10", "- SOP-11")(qms)
     _as_a_run(qms, monkeypatch, "qms/WI-20.md")
     assert len(counted) == 2
+    path, stored = _findings_snapshot_file(own_cache)  # recorded again by that run
+    record = stored["findings"]["increment"]
+    digest = hashlib.sha256(data).hexdigest()
+    (own_cache / "runs" / f"index-{digest[:32]}.json").write_bytes(data)
+    record["index"] = digest  # its own SHA-256 this time, naming a document that is not there
+    path.write_text(json.dumps(stored))
+    _replace("qms/WI-20.md", "- SOP-11", "- SOP-10")(qms)
+    _as_a_run(qms, monkeypatch, "qms/WI-20.md")
+    assert len(counted) == 3
     for broken in ({"paths": "x"}, None, [], {"standing": []}, {**record, "holders": "x"}):
         with pytest.raises(ValueError):
             Recorded(broken)

@@ -152,10 +152,13 @@ def test_fix_diff_no_cache_and_file_outputs_are_never_recorded(
 
 def _snapshot_of(own_cache: Path, kind: str) -> Path:
     """The one snapshot file of that kind ("runs" or "findings") in the cache."""
-    (found,) = [
-        p for p in own_cache.glob("runs/*.json") if json.loads(p.read_bytes())["kind"] == kind
-    ]
+    (found,) = [p for p in _snapshots(own_cache) if json.loads(p.read_bytes())["kind"] == kind]
     return found
+
+
+def _snapshots(own_cache: Path) -> list[Path]:
+    """The snapshot files in the cache, not the records of findings snapshots beside them."""
+    return [p for p in own_cache.glob("runs/*.json") if not p.name.startswith("index-")]
 
 
 @pytest.mark.parametrize(
@@ -343,7 +346,7 @@ def test_a_check_of_paths_keeps_one_findings_snapshot_not_one_per_list_of_files(
         )
         command_line(qms, monkeypatch, f"qms/SOP-{index}.md")
     assert len(counted) == 3
-    kinds = [json.loads(p.read_bytes())["kind"] for p in own_cache.glob("runs/*.json")]
+    kinds = [json.loads(p.read_bytes())["kind"] for p in _snapshots(own_cache)]
     assert kinds == ["findings"]
 
 
@@ -355,15 +358,20 @@ def test_the_cache_keeps_the_newest_snapshots_only(qms: Qms, own_cache: Path, mo
     folder = own_cache / "runs"
     folder.mkdir(parents=True)
     for index in range(snapshot.MAX_SNAPSHOTS + 8):
-        old = folder / f"{index:032x}.json"
-        old.write_text("{}")
-        os.utime(old, ns=(10**18 + index, 10**18 + index))
+        for name in (f"{index:032x}.json", f"index-{index:032x}.json"):
+            old = folder / name
+            old.write_text("{}")
+            os.utime(old, ns=(10**18 + index, 10**18 + index))
     (folder / "notes.txt").write_text("not a snapshot: left alone")
     command_line(qms, monkeypatch)
-    left = sorted(p.name for p in folder.glob("*.json"))
+    every = sorted(p.name for p in folder.glob("*.json"))
+    left = [name for name in every if not name.startswith("index-")]
     assert len(left) == snapshot.MAX_SNAPSHOTS and (folder / "notes.txt").exists()
     assert f"{snapshot.MAX_SNAPSHOTS + 7:032x}.json" in left and f"{0:032x}.json" not in left
     assert len(left) - sum(name.startswith("0" * 24) for name in left) == 2  # this run's two
+    records = [name for name in every if name.startswith("index-")]  # of findings snapshots
+    assert len(records) == snapshot.MAX_SNAPSHOTS and f"index-{0:032x}.json" not in records
+    assert len(records) - sum(name.startswith("index-" + "0" * 24) for name in records) == 1
 
 
 @pytest.mark.parametrize(

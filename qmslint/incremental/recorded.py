@@ -1,26 +1,32 @@
 """What a run records with its findings for a later `check` to work out an edit (`context_of`),
 and that record read back and brought up to date after an edit (`Recorded`).
 
-The record is small beside the documents: their paths in document order; the paths of those
+The record is small beside the documents. In the findings snapshot: the paths of the documents
 every document's findings may depend on (they declare devices, hold waivers, are quality
-manuals with exclusions); which documents have each id and which name each id in a reference
-field; and what each `document-exists` rule's satisfaction rests on (existence.standing). A
-later `check` reads only the documents an edit can reach through it.
+manuals with exclusions), the reference fields and the fields a `has` names. In a file of its
+own beside it, named by its SHA-256 (the *index*): every document's path in document order,
+which documents have each id and which name each id in a reference field, the few values a
+`document-exists` rule reads of each (facts.py), and what each such rule's decision rests on
+(existence.standing). A later `check` reads only the documents an edit can reach through it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from bisect import insort
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
+from qmslint import snapshot
 from qmslint.incremental import facts
 from qmslint.incremental.edits import has_shapes
 from qmslint.index.devices import as_list
 from qmslint.index.repository import Repository
 from qmslint.model import Document
 from qmslint.packs.rules import Rule
+from qmslint.support import files, safe_open
 from qmslint.suppress.waivers import FRONT_MATTER_KEYS
 
 MAX_CONTEXT = 500  # documents every edit needs beside it (holders): more, and run
@@ -88,11 +94,24 @@ def context_of(
         "facts": known,
         "clauses": table.texts,
     }
-    return {"holders": holders, "fields": fields, "stated": stated, "index": _text(index)}
+    digest = _saved(index)
+    if digest is None:
+        return None
+    return {"holders": holders, "fields": fields, "stated": stated, "index": digest}
 
 
-def _text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+def _saved(index: dict[str, Any]) -> str | None:
+    """Write the index beside the snapshots (snapshot.index_path); its SHA-256, or None when
+    the cache cannot hold it."""
+    data = json.dumps(index, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    digest = hashlib.sha256(data).hexdigest()
+    path = Path(snapshot.index_path(digest))
+    try:
+        if not path.is_file():
+            files.write_atomically(path, data)
+    except OSError:
+        return None
+    return digest
 
 
 def targets_of(document: Document, fields: Iterable[str]) -> list[str]:
@@ -107,9 +126,10 @@ def targets_of(document: Document, fields: Iterable[str]) -> list[str]:
 class Recorded:
     """The record of `context_of` as stored; raises ValueError when it is not that shape.
 
-    Its index of every document is kept as JSON text inside the findings snapshot, read only
-    when an edit needs it (an edit of document-control values alone does not): most `check`
-    calls of the pre-commit hook then neither decode nor write it again."""
+    Its index of every document is kept in a file of its own beside the snapshots, named by
+    its SHA-256 (snapshot.index_path), read only when an edit needs it (an edit of
+    document-control values alone does not): most `check` calls of the pre-commit hook then
+    neither read nor write it."""
 
     def __init__(self, stored: Any) -> None:
         if type(stored) is not dict or type(stored.get("index")) is not str:
@@ -123,10 +143,14 @@ class Recorded:
     def _index(self) -> None:
         if self._read:
             return
+        digest = self.stored["index"]
         try:
-            index = json.loads(self.stored["index"])
-        except ValueError as error:
-            raise ValueError("not JSON") from error
+            data = safe_open.read_regular(snapshot.index_path(digest), limit=snapshot.MAX_SNAPSHOT)
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise ValueError("another index")
+            index = json.loads(data)
+        except (OSError, ValueError) as error:
+            raise ValueError("no index") from error
         if type(index) is not dict:
             raise ValueError("no index")
         self._paths = _list_of(index.get("paths"), str)
@@ -210,7 +234,10 @@ class Recorded:
             "facts": self._facts,
             "clauses": self._table.texts,
         }
-        return {**self.stored, "index": _text(index)}
+        digest = _saved(index)
+        if digest is None:
+            raise ValueError("the index cannot be kept")
+        return {**self.stored, "index": digest}
 
 
 def _id_of(document: Document) -> list[str]:

@@ -189,18 +189,21 @@ def standing_after(
 
 
 def read_by(before: Any, edited: Mapping[str, Any]) -> set[str] | None:
-    """The documents a `document-exists` rule's findings read, from its standing in the run
-    (existence.standing): those each unsatisfied requirement's finding read. None when one
-    was satisfied by edited documents alone, or its documents were not noted: then it reads
-    what `pool` finds."""
+    """The documents a `document-exists` rule's decision reads, from its standing in the run
+    (existence.standing): those each unsatisfied requirement's finding read, and an unedited
+    witness of each satisfied one. None when one was satisfied by edited documents alone, or
+    its documents were not noted: then it reads what `pool` finds."""
     if type(before) is not list:
         return None
     found: set[str] = set()
     for entry in before:
         if type(entry) is dict and type(entry.get("reads")) is list:
             found.update(path for path in entry["reads"] if type(path) is str)
-        elif _unedited(entry, edited) is None:
+            continue
+        parts = _unedited(entry, edited)
+        if parts is None:
             return None
+        found.update(path for part in parts for path in part if path != existence.EXCLUDED_MARK)
     return found
 
 
