@@ -137,10 +137,10 @@ def main() -> None:
         result = measure(repo, args.repeat, Path(scratch) / "cache")
         floor = result["floor"]
         print(f"{args.size} documents, medians of {args.repeat}, alternating with the floor:")
-        print(f"  floor            {floor:6.2f} s")
+        print(f"  floor              {floor:6.2f} s")
         for name, target in TARGETS.items():
             print(
-                f"  {name:<16} {result[name]:6.2f} s  {result[name] / floor:5.2f}x the floor"
+                f"  {name:<18} {result[name]:6.2f} s  {result[name] / floor:5.2f}x the floor"
                 f"  (target <= {target}x)"
             )
         if args.large:
