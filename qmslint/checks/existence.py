@@ -250,7 +250,21 @@ def _near_misses(
 def _near_miss_notes(
     ctx: CheckContext, selector: dict, all_of: list[clause_ids.ClauseId], device: Device | None
 ) -> list[tuple[Document, str]]:
-    """The near misses in the order a finding names them, each with the document it names."""
+    """The near misses in the order a finding names them, each with the document it names;
+    kept for the rule's standing when the run notes it (the finding and it both read them),
+    not otherwise: at 100,000 documents they are many."""
+    if not ctx.shared.standings:
+        return _noted(ctx, selector, all_of, device)
+    key = f"near misses of {ctx.rule.id} for {device.id if device else ''}"
+    found = ctx.shared.memo.get(key)
+    if found is None:
+        found = ctx.shared.memo[key] = _noted(ctx, selector, all_of, device)
+    return found
+
+
+def _noted(
+    ctx: CheckContext, selector: dict, all_of: list[clause_ids.ClauseId], device: Device | None
+) -> list[tuple[Document, str]]:
     required = _required(selector, all_of)
     if not required:
         return []

@@ -49,6 +49,20 @@ class ClauseId:
     def __str__(self) -> str:
         return f"{self.framework}:{self.locator}"
 
+    def __hash__(self) -> int:
+        """The fields' hash, as the dataclass's, worked out once: the index and coverage hash
+        the same few hundred ids again and again."""
+        found = self.__dict__.get("_hash")
+        if found is None:
+            found = self.__dict__["_hash"] = hash((self.framework, self.locator))
+        return found
+
+    def __getstate__(self) -> dict:
+        """Without the hash: another process may hash strings otherwise."""
+        state = dict(self.__dict__)
+        state.pop("_hash", None)
+        return state
+
     @cached_property
     def segments(self) -> tuple[str, ...]:
         """The locator's segments (worked out once: coverage asks for them constantly)."""

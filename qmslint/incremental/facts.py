@@ -44,6 +44,7 @@ class Table:
         self.numbers = {text: number for number, text in enumerate(texts)}
         self._by_clause: dict[clause_ids.ClauseId, int | None] = {}
         self._parsed: list[clause_ids.ClauseId] = []
+        self.fields: dict[tuple, Field] = {}  # the stand-ins' fields, one of each value
 
     def clause(self, number: int) -> clause_ids.ClauseId:
         """The clause id of a number (raises ValueError for a text that is none)."""
@@ -130,6 +131,27 @@ def decidable(rule: Rule, stated: Sequence[str]) -> bool:
     return "title_pattern" not in selector and has <= set(stated) and not has & OWN
 
 
+class StandIn(Document):
+    """A Document made from a fact: its id, type and status read without a lookup (thousands
+    of stand-ins are read by every rule decided again), its citations given to the index
+    beside it (`repository.build`'s `known`), so it states no `clauses` field of its own.
+    Only what a `document-exists` rule reads of it is there."""
+
+    known: tuple[str | None, str | None, str | None] = (None, None, None)
+
+    @property
+    def id(self) -> str | None:
+        return self.known[0]
+
+    @property
+    def type(self) -> str | None:
+        return self.known[1]
+
+    @property
+    def status(self) -> str | None:
+        return self.known[2]
+
+
 def stand_in(path: str, fact: Any, table: Table) -> tuple[Document, list[Citation]] | None:
     """A Document that reads, to a `document-exists` rule, as the one the fact was taken from,
     with its citations; None for an odd one (raises ValueError on a fact of another shape)."""
@@ -139,17 +161,22 @@ def stand_in(path: str, fact: Any, table: Table) -> tuple[Document, list[Citatio
         return None
     has_metadata, status, kind, doc_id, devices, has, numbers = fact
     fields: dict[str, Field] = {}
+    shared = table.fields
     for name, value in (("id", doc_id), ("type", kind), ("status", status), ("devices", devices)):
         if value is not None:
-            fields[name] = Field(name, value, START)
+            key = (name, value if type(value) is str else tuple(value))
+            field = shared.get(key)
+            if field is None:
+                field = shared[key] = Field(name, value, START)
+            fields[name] = field
     for name in has:
         if name not in OWN:
             fields[str(name)] = Field(str(name), True, START)
-    texts = [table.texts[number] for number in numbers]
-    fields["clauses"] = Field("clauses", texts, START)
-    document = Document(path, fields=fields, has_metadata=bool(has_metadata))
+    document = StandIn(path, fields=fields, has_metadata=bool(has_metadata))
+    document.known = (doc_id, kind, status)
+    texts, clause = table.texts, table.clause
     cited = [
-        Citation(index, text, table.clause(number), position=START)
-        for index, (text, number) in enumerate(zip(texts, numbers))
+        Citation(index, texts[number], clause(number), position=START)
+        for index, number in enumerate(numbers)
     ]
     return document, cited
