@@ -164,8 +164,13 @@ def run(session: Session, options: RunOptions) -> Outcome:
     digests: dict[str, str] = {}
     repo = index_repository(session, warnings, options.jobs, digests)
     settings = CheckSettings(config.review_interval_months, config.id_pattern)
-    shared = Shared(repo=repo, today=today, active_rules=rules, settings=settings)
-    shared.standings = options.standings
+    shared = Shared(
+        repo=repo,
+        today=today,
+        active_rules=rules,
+        settings=settings,
+        standings=options.standings,
+    )
     findings: list[Finding] = []
     errors: list[str] = []
     not_applicable: list[str] = []  # `when` does not hold for this QMS (formats say so)

@@ -16,14 +16,17 @@ rule whose options name one (a selector's `title_pattern`, a `fields` list) coun
 it. So after an edit of those values alone, their findings are the run's. An edit of what they
 do read (a status, the clauses cited, an id, a type, a reference) is worked out kind by kind
 (wide.py) from what the run recorded beside its findings (recorded.py): the documents having
-or naming each id, and what each `document-exists` rule's satisfaction rests on.
+or naming each id, the few values a `document-exists` rule reads of every document (facts.py),
+and what each such rule's decision rests on. A requirement the edit may change is decided
+again over every document it reads, the unedited ones as stand-ins made from those values.
 
 Waivers and the baseline are then applied again to the whole, as a run applies them.
 
 Nothing is assumed that is not checked: a repository with mappings or registers (they resolve
 documents by title and fill fields from rows), an edited device document or quality manual, a
-field no kind is known to read, a requirement that may no longer be satisfied, a finding of the
-old documents that the run did not have: each sends the `check` to a full run. Tests compare
+field no kind is known to read, a requirement whose decision the stand-ins cannot make (a
+title pattern), a decision before the edit or a finding of the old documents that is not the
+run's: each sends the `check` to a full run. Tests compare
 this path with a run, edit by edit.
 """
 

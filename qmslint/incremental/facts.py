@@ -18,6 +18,7 @@ from typing import Any
 
 from qmslint import clauses as clause_ids
 from qmslint.index.citations import Citation
+from qmslint.index.devices import as_list
 from qmslint.model import START, Document, Field
 from qmslint.packs.rules import Rule
 
@@ -27,8 +28,6 @@ ODD = None  # a fact's first item for a document whose values are not plain text
 
 def stated_fields(rules: Iterable[Rule]) -> list[str]:
     """The fields the `has` of a `document-exists` selector names, for the rules of a run."""
-    from qmslint.index.devices import as_list
-
     found: set[str] = set()
     for rule in rules:
         if rule.kind == "document-exists":
@@ -124,8 +123,6 @@ def clauses_of(fact: Any) -> list[int]:
 def decidable(rule: Rule, stated: Sequence[str]) -> bool:
     """Whether stand-ins read to the rule as their documents do: it names no field but those
     facts hold (no title pattern; a `has` of fields the record notes, none a stand-in's own)."""
-    from qmslint.index.devices import as_list
-
     selector = rule.options.get("select") or {}
     has = {str(name) for name in as_list(selector.get("has"))}
     return "title_pattern" not in selector and has <= set(stated) and not has & OWN
@@ -152,7 +149,7 @@ class StandIn(Document):
         return self.known[2]
 
 
-def stand_in(path: str, fact: Any, table: Table) -> tuple[Document, list[Citation]] | None:
+def stand_in(path: str, fact: Any, table: Table) -> tuple[StandIn, list[Citation]] | None:
     """A Document that reads, to a `document-exists` rule, as the one the fact was taken from,
     with its citations; None for an odd one (raises ValueError on a fact of another shape)."""
     if type(fact) is not list or len(fact) not in (2, 7):

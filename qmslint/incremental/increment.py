@@ -125,7 +125,7 @@ class Increment:
         gone: list[Finding] = []
         made: list[Finding] = []
         for shared, into in ((before, gone), (after, made)):
-            found = self._run(shared, plan.separable, lambda finding, kind: True)
+            found = self._run(shared, plan.separable, _every)
             touched = self._run(
                 shared, plan.by_id, lambda f, kind: wide.touched_by(f, kind, edits, plan.ids)
             )
@@ -169,9 +169,16 @@ class Increment:
         checks = CheckSettings(config.review_interval_months, config.id_pattern)
         return Shared(repo=repo, today=self.today, active_rules=self.rules, settings=checks)
 
-    def _run(self, shared: Shared, rules: Sequence[Rule], keep: Any) -> list[Finding] | None:
+    def _run(
+        self,
+        shared: Shared,
+        rules: Sequence[Rule],
+        keep: Any,
+        standings: dict[str, Any] | None = None,
+    ) -> list[Finding] | None:
         """The findings of these rules over the few documents that `keep(finding, kind)`
-        says an edit can change; None when a rule fails (the run reports it)."""
+        says an edit can change, their standings into `standings` when given; None when a
+        rule fails (the run reports it)."""
         found: list[Finding] = []
         for rule in rules:
             made = run_rule(shared, rule, self.session.kinds)
@@ -182,6 +189,8 @@ class Increment:
                 for f in made.findings
                 if keep(f, rule.kind) and not self.chosen_by.ignored_at(f.rule, f.path)
             ]
+            if standings is not None and made.standing is not None:
+                standings[rule.id] = made.standing
         return found
 
     def _exists(
@@ -271,14 +280,10 @@ class Increment:
         for side, findings in ((0, into.gone), (1, into.made)):
             documents = [edits[p][side] if p in edits else beside[p] for p in order]
             shared = self._shared(documents, known)
-            for rule in rules:
-                made = run_rule(shared, rule, self.session.kinds)
-                if made.error is not None:
-                    return False
-                ignored = self.chosen_by.ignored_at
-                findings += [f for f in made.findings if not ignored(f.rule, f.path)]
-                if side and made.standing is not None:
-                    into.again[rule.id] = made.standing
+            found = self._run(shared, rules, _every, into.again if side else None)
+            if found is None:
+                return False
+            findings += found
         return True
 
 
@@ -292,6 +297,11 @@ class Decided:
     gone: list[Finding] = field(default_factory=list)
     made: list[Finding] = field(default_factory=list)
     again: dict[str, Any] = field(default_factory=dict)
+
+
+def _every(finding: Finding, kind: str | None) -> bool:
+    """Every finding of the rule: the edit may change any of them."""
+    return True
 
 
 def _identity(finding: Finding) -> tuple:

@@ -17,7 +17,8 @@ their findings it can change.
   documents cite nothing of (`reaches`) says what it said. One they reach is answered from
   its standing (existence.standing): it is satisfied after the edit when the edited documents
   satisfy it among the few read, or when every part of it rests on a document that is not
-  edited; anything else is not worked out.
+  edited (`standing_after`); else it is decided again over the documents its finding read
+  (`read_by`) or, when those were not noted, over every document it may read (`pool`).
 """
 
 from __future__ import annotations
@@ -112,10 +113,18 @@ def reaches(
     it covers one of them, or cites a clause of the same framework and top-level clause (the
     near misses a finding names)."""
     families = {family(clause) for clause in wanted}
-    return any(
-        family(clause) in families or coverage.covered([clause], want, catalogues)
-        for clause in cited
-        for want in wanted
+    return any(_takes_part(clause, wanted, families, catalogues) for clause in cited)
+
+
+def _takes_part(
+    clause: clause_ids.ClauseId,
+    wanted: list[clause_ids.ClauseId],
+    families: set[tuple[str, str]],
+    catalogues: clause_ids.Catalogues,
+) -> bool:
+    """Whether citing `clause` covers one of `wanted` or shares its family (`reaches`)."""
+    return family(clause) in families or any(
+        coverage.covers(clause, want, catalogues) for want in wanted
     )
 
 
@@ -146,13 +155,12 @@ def pool(rules: Iterable[Rule], recorded: Recorded, catalogues: clause_ids.Catal
     clause (existence.py reads no other but the holders)."""
     wanted = [clause for rule in rules for clause in required(rule)]
     families = {family(clause) for clause in wanted}
-    numbers = set()
-    for number in range(len(recorded.table.texts)):
-        clause = recorded.table.clause(number)
-        if family(clause) in families or any(
-            coverage.covers(clause, want, catalogues) for want in wanted
-        ):
-            numbers.add(number)
+    table = recorded.table
+    numbers = {
+        number
+        for number in range(len(table.texts))
+        if _takes_part(table.clause(number), wanted, families, catalogues)
+    }
     return {
         position
         for position, fact in enumerate(recorded.facts)
