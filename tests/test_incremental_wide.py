@@ -126,6 +126,75 @@ def test_a_requirement_left_missing_is_decided_again_as_a_run_would(
     assert len(counted) == 1
 
 
+def _near_misses_repo(qms: Qms) -> None:
+    """A QMS whose complaint handling (ISO120, iso13485:8.2.2) is missing, with more drafts
+    citing it than a run notes (existence.NEAREST), and a draft and a procedure citing another clause."""
+    qms.config(profiles=["iso13485"])
+    for index in range(25):
+        qms.effective(f"SOP-{index + 10}", clauses=["iso13485:8.2.2"], status="draft")
+    qms.effective("SOP-05", clauses=["iso13485:4.2.4"], owner="QA", status="draft")
+    qms.effective("SOP-06", clauses=["iso13485:4.2.4"], owner="QA")
+
+
+# One after another; all but one decided over a few documents, never over all (nearest.py).
+NEAR_MISSES = [
+    ("the first near miss cites another clause", "qms/SOP-10.md", "8.2.2", "4.2.5"),
+    ("the last near miss cites another clause", "qms/SOP-34.md", "8.2.2", "4.2.5"),
+    ("a new near miss named first", "qms/SOP-05.md", "- iso13485:4.2.4", "- iso13485:8.2.2"),
+    ("a near miss released", "qms/SOP-12.md", "status: draft", "status: effective"),
+    ("it withdrawn again", "qms/SOP-12.md", "status: effective", "status: draft"),
+    ("the first near miss back", "qms/SOP-10.md", "4.2.5", "8.2.2"),
+]
+OVER_ALL = "it withdrawn again"  # its one witness edited: decided over all it may read
+
+
+@pytest.mark.parametrize("hook", [False, True], ids=["all", "hook"])
+def test_a_missing_requirement_is_decided_over_its_first_near_misses(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch, hook: bool
+) -> None:
+    """Its finding names the first three near misses and counts the rest: an edit is decided
+    over the edited documents and the first near misses the run noted, the count made up
+    from the run's (existence.standing), and says what a run says."""
+    from qmslint.incremental.increment import Increment
+
+    _near_misses_repo(qms)
+    first = command_line(qms, monkeypatch)
+    assert "SOP-10 (qms/SOP-10.md) cites it but is draft" in first.stdout
+    assert "; 22 more" in first.stdout
+    standing = Recorded(_findings_snapshot(own_cache)["increment"]).standing["ISO120"]
+    assert standing[0]["near_misses"] == 25 and len(standing[0]["nearest"]) == 20
+    over_all = Increment._decided
+
+    def decided(self, again, *args):
+        assert over_all_now, f"decided over every document it reads: {again}"
+        return over_all(self, again, *args)
+
+    monkeypatch.setattr(Increment, "_decided", decided)
+    said = {}
+    for name, path, old, new in NEAR_MISSES:
+        over_all_now = name == OVER_ALL
+        _replace(path, old, new)(qms)
+        said[name] = _as_a_run(qms, monkeypatch, *([path] if hook else [])).stdout
+    assert len(counted) == 1, "every edit worked out, none run"
+    assert command_line(qms, monkeypatch).stdout == qms.check("--no-cache").stdout
+    if hook:
+        return
+    complaints = {name: _message(text, "ISO120") for name, text in said.items()}
+    assert "SOP-10 (" not in complaints["the first near miss cites another clause"]
+    assert "; 20 more" in complaints["the last near miss cites another clause"]
+    assert "; 21 more" in complaints["a new near miss named first"]
+    assert "nearest: SOP-05 (qms/SOP-05.md) cites it" in complaints["a new near miss named first"]
+    assert complaints["a near miss released"] is None
+    assert "; 22 more" in complaints["the first near miss back"]
+
+
+def _message(stdout: str, rule: str) -> str | None:
+    """The message of the rule's one finding in a JSON report, or None."""
+    found = [f["message"] for f in json.loads(stdout)["findings"] if f["rule"] == rule]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
 RUNS = {
     "a document made a quality manual": ("qms/SOP-15.md", "type: procedure", "type: manual"),
     "a field no kind is known to read": ("qms/SOP-10.md", "owner: QA", "owner: QA\nstandard: x"),

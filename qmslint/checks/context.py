@@ -36,6 +36,9 @@ class Shared:
     assessments: dict[str, list[Any]] = field(default_factory=dict)  # existence.assess, by rule
     memo: dict[str, Any] = field(default_factory=dict)  # what a check kind works out once a run
     standings: bool = True  # whether rules note their standing (CheckKind.standing)
+    # near misses of documents left out of `repo`, by (rule id, device id or ""): a later
+    # `check` decides a requirement over a few documents (qmslint/incremental)
+    unseen: dict[tuple[str, str], int] = field(default_factory=dict)
     _index: _Index | None = field(default=None, repr=False)
     _covering: dict[str, list[Document]] = field(default_factory=dict, repr=False)
 

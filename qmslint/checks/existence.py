@@ -159,6 +159,7 @@ def document_exists(ctx: CheckContext) -> Iterable[Finding]:
 
 WITNESSES = 2  # documents kept for each part of a satisfied requirement
 READ_AT_MOST = 500  # documents kept for an unsatisfied one (what its finding reads)
+NEAREST = 20  # near misses kept for a missing one, first to last
 EXCLUDED_MARK = "*"  # a part satisfied by a justified exclusion (no path is "*")
 
 
@@ -167,8 +168,8 @@ def standing(ctx: CheckContext) -> list[Any]:
     assessment that is satisfied, its parts (the rule's selector, or each clause of `all_of`),
     each as the paths of up to WITNESSES documents that satisfy it or as EXCLUDED_MARK: while
     one document of every part is unedited, the rule stays satisfied, since what makes a
-    document satisfy it is that document's own values. For one that is not, the documents its
-    finding reads (`_read_by`), or None."""
+    document satisfy it is that document's own values. For one that is not, what its finding
+    rests on (`_read_by`)."""
     found: list[Any] = []
     selector = ctx.options.get("select") or {}
     for made in assess(ctx):
@@ -181,14 +182,26 @@ def standing(ctx: CheckContext) -> list[Any]:
     return found
 
 
-def _read_by(ctx: CheckContext, selector: dict, made: Assessment) -> dict[str, list[str]] | None:
-    """Every document an unsatisfied requirement's finding reads: those it may be satisfied
-    by (in any status) and those its near misses name; no other document changes it. None
-    when they are more than READ_AT_MOST."""
+def _read_by(ctx: CheckContext, selector: dict, made: Assessment) -> dict[str, Any]:
+    """What an unsatisfied requirement's finding rests on: every document it reads ("reads":
+    those it may be satisfied by, in any status, and those its near misses name; no other
+    document changes it), when they are at most READ_AT_MOST; of a partly covered one, that
+    it is ("partly"); of a missing one, how many documents its near misses name
+    ("near_misses") and the first NEAREST of them ("nearest"): the finding shows the first
+    three and counts the rest."""
     required = _required(selector, made.all_of)
-    named = [doc for doc, _ in _near_miss_notes(ctx, selector, made.all_of, made.device)]
+    named = nearest(ctx, made)
     paths = dict.fromkeys(d.path for d in [*_candidates(ctx, selector, required), *named])
-    return {"reads": list(paths)} if len(paths) <= READ_AT_MOST else None
+    found: dict[str, Any] = {}
+    if len(paths) <= READ_AT_MOST:
+        found["reads"] = list(paths)
+    if made.state == PARTLY:  # its finding names no near miss
+        found["partly"] = True
+    else:
+        unseen = ctx.shared.unseen.get(_unseen_key(ctx, made.device), 0)
+        found["near_misses"] = len(named) + unseen
+        found["nearest"] = [doc.path for doc in named[:NEAREST]]
+    return found
 
 
 def _witnesses(documents: list[Document]) -> list[str]:
@@ -240,19 +253,33 @@ def _near_misses(
     """SPEC §5: the nearest candidates (a document citing the clause that is not in force or
     does not state the field asked for, one citing only a sub-clause, one excluded for another
     device), so that the user knows what to mend."""
-    notes = [note for _, note in _near_miss_notes(ctx, selector, all_of, device)]
-    if not notes:
+    notes = [note for _, note in _document_notes(ctx, selector, all_of, device)]
+    notes += _exclusion_notes(ctx, selector, all_of, device)
+    count = len(notes) + ctx.shared.unseen.get(_unseen_key(ctx, device), 0)
+    if not count:
         return ""
-    shown = notes[:3] + ([f"{len(notes) - 3} more"] if len(notes) > 3 else [])
+    shown = notes[:3] + ([f"{count - 3} more"] if count > 3 else [])
     return "; nearest: " + "; ".join(shown)
 
 
-def _near_miss_notes(
+def _unseen_key(ctx: CheckContext, device: Device | None) -> tuple[str, str]:
+    return ctx.rule.id, device.id if device else ""
+
+
+def nearest(ctx: CheckContext, made: Assessment) -> list[Document]:
+    """The documents an unsatisfied requirement's finding names as near misses, in the order
+    it names them (those of the exclusions last aside: quality manuals)."""
+    selector = ctx.options.get("select") or {}
+    return [doc for doc, _ in _document_notes(ctx, selector, made.all_of, made.device)]
+
+
+def _document_notes(
     ctx: CheckContext, selector: dict, all_of: list[clause_ids.ClauseId], device: Device | None
 ) -> list[tuple[Document, str]]:
-    """The near misses in the order a finding names them, each with the document it names;
-    kept for the rule's standing when the run notes it (the finding and it both read them),
-    not otherwise: at 100,000 documents they are many."""
+    """The near misses of documents in the order a finding names them, each with the document
+    it names: at most one note per document, from that document's own values; kept for the
+    rule's standing when the run notes it (the finding and it both read them), not otherwise:
+    at 100,000 documents they are many."""
     if not ctx.shared.standings:
         return _noted(ctx, selector, all_of, device)
     key = f"near misses of {ctx.rule.id} for {device.id if device else ''}"
@@ -265,10 +292,11 @@ def _near_miss_notes(
 def _noted(
     ctx: CheckContext, selector: dict, all_of: list[clause_ids.ClauseId], device: Device | None
 ) -> list[tuple[Document, str]]:
+    """The candidates that are not in force or lack a field `has` names (by path), then the
+    documents citing a heading above, a clause below or another part (in document order)."""
     required = _required(selector, all_of)
     if not required:
         return []
-    catalogues = ctx.repo.catalogues
     notes: list[tuple[Document, str]] = []
     candidates = _candidates(ctx, selector, required)
     for doc in _for(ctx, candidates, device):
@@ -291,20 +319,25 @@ def _noted(
                 continue
             if device is None or device in ctx.repo.devices_for(doc):
                 missed.append((index, f"{describe(doc)} {note}"))
-    notes += [(documents[index], note) for index, note in sorted(missed)]
-    if device is not None:
-        for exclusion in ctx.repo.exclusions():
-            if exclusion.devices and any(
-                coverage.covers(exclusion.clause, clause, catalogues) for clause in required
-            ):
-                notes.append(
-                    (
-                        exclusion.document,
-                        f"{describe(exclusion.document)} excludes {exclusion.clause} only for "
-                        f"{', '.join(exclusion.devices)}",
-                    )
-                )
-    return notes
+    return notes + [(documents[index], note) for index, note in sorted(missed)]
+
+
+def _exclusion_notes(
+    ctx: CheckContext, selector: dict, all_of: list[clause_ids.ClauseId], device: Device | None
+) -> list[str]:
+    """The exclusions of the quality manuals that excuse a required clause for other devices
+    only (named after every document's near miss)."""
+    required = _required(selector, all_of)
+    if device is None or not required:
+        return []
+    catalogues = ctx.repo.catalogues
+    return [
+        f"{describe(exclusion.document)} excludes {exclusion.clause} only for "
+        f"{', '.join(exclusion.devices)}"
+        for exclusion in ctx.repo.exclusions()
+        if exclusion.devices
+        and any(coverage.covers(exclusion.clause, clause, catalogues) for clause in required)
+    ]
 
 
 def _required(selector: dict, all_of: list[clause_ids.ClauseId]) -> list[clause_ids.ClauseId]:

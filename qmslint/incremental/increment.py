@@ -13,7 +13,7 @@ from qmslint import suppress
 from qmslint.checks.conditions import evaluate
 from qmslint.checks.context import CheckSettings, Shared
 from qmslint.checks.running import run_rule
-from qmslint.incremental import facts, wide
+from qmslint.incremental import facts, nearest, wide
 from qmslint.incremental.edits import DOCUMENT_CONTROL, WIDE, edited_fields, names_any
 from qmslint.incremental.recorded import Recorded
 from qmslint.index.citations import Citation
@@ -143,7 +143,7 @@ class Increment:
         for finding in kept:  # those suppression makes go, and the rules satisfied now
             finding.suppressed = None
         left = _without(kept, gone)
-        if left is None:
+        if left is None or any(finding.rule in decided.rules for finding in left):
             return None  # the old documents' findings are not all the run's: run instead
         record = recorded.renewed(edits, after.repo, {**satisfied, **decided.again})
         if self.options.no_suppressions:
@@ -201,6 +201,7 @@ class Increment:
         document they read (`_decided`); None when that cannot be done here."""
         catalogues = self.session.catalogues
         decided = Decided()
+        nearby: list[tuple[Rule, set[str]]] = []  # decided over a few documents (nearest.py)
         again: list[tuple[Rule, set[str] | None]] = []
         for rule in plan.exists:
             seen = {
@@ -234,11 +235,17 @@ class Increment:
             standing = wide.standing_after(rule, after, before_edit, edits)
             if standing is not None:
                 decided.satisfied[rule.id] = standing
-            elif facts.decidable(rule, recorded.stated):
-                again.append((rule, wide.read_by(before_edit, edits)))
-            else:
+            elif (unread := nearest.unread(rule, before_edit, before, after, seen)) is not None:
+                decided.again[rule.id] = unread  # its findings stand
+            elif not facts.decidable(rule, recorded.stated):
                 return None
-        if again and not self._decided(again, edits, before, after, recorded, decided):
+            elif (few := nearest.few(before_edit, edits)) is not None:
+                nearby.append((rule, few))
+            else:
+                again.append((rule, wide.read_by(before_edit, edits)))
+        if nearby and not self._decided_nearby(nearby, edits, before, recorded, decided):
+            return None
+        if again and not self._decided(again, edits, before, recorded, decided):
             return None
         return decided
 
@@ -247,22 +254,74 @@ class Increment:
         again: list[tuple[Rule, set[str] | None]],
         edits: Edits,
         before: Shared,
-        after: Shared,
         recorded: Recorded,
         into: Decided,
     ) -> bool:
         """Decide these rules before and after the edit over every document they read: the
         edited ones, the holders, those the run noted their findings read (or, for a rule
         whose every witness was edited, every document citing its clauses or their family:
-        wide.pool), the unedited ones as stand-ins made from their facts (facts.py); False
-        when one of those is odd or there are too many of them."""
+        wide.pool); False when one of those is odd or there are too many of them."""
         rules = [rule for rule, _ in again]
+        into.rules.update(rule.id for rule in rules)
         wide_open = [rule for rule, reads in again if reads is None]
         pool = wide.pool(wide_open, recorded, self.session.catalogues) if wide_open else set()
         for _, reads in again:
             pool.update(recorded.position[path] for path in reads or ())
         if len(pool) > MAX_POOL:
             return False
+        sides = self._sides(pool, edits, before, recorded)
+        if sides is None:
+            return False
+        for shared, findings, standings in zip(sides, (into.gone, into.made), (None, into.again)):
+            found = self._run(shared, rules, _every, standings)
+            if found is None:
+                return False
+            findings += found
+        return True
+
+    def _decided_nearby(
+        self,
+        nearby: list[tuple[Rule, set[str]]],
+        edits: Edits,
+        before: Shared,
+        recorded: Recorded,
+        into: Decided,
+    ) -> bool:
+        """Decide these rules before and after the edit over a few documents (nearest.py):
+        the edited ones, the holders and those `nearest.few` names; False when the record
+        does not fit them."""
+        rules = [rule for rule, _ in nearby]
+        into.rules.update(rule.id for rule in rules)
+        pool = {recorded.position[path] for _, few in nearby for path in few}
+        sides = self._sides(pool, edits, before, recorded)
+        if sides is None:
+            return False
+        then, now = sides
+        left_out = nearest.unseen(then, rules, recorded.standing)
+        if left_out is None:
+            return False
+        now.unseen = dict(then.unseen)
+        standings: dict[str, Any] = {}
+        for shared, findings, kept in ((then, into.gone, None), (now, into.made, standings)):
+            found = self._run(shared, rules, _every, kept)
+            if found is None:
+                return False
+            findings += found
+        for rule in rules:
+            made = nearest.renewed(
+                standings[rule.id], recorded.standing[rule.id], left_out[rule.id], edits
+            )
+            if made is None:
+                return False
+            into.again[rule.id] = made
+        return True
+
+    def _sides(
+        self, pool: set[int], edits: Edits, before: Shared, recorded: Recorded
+    ) -> tuple[Shared, Shared] | None:
+        """The index before and after the edit over the edited documents, those read beside
+        them (`before`) and the documents at these positions of the record, the unedited
+        ones as stand-ins made from their facts (facts.py); None when one of those is odd."""
         real = {document.path: document for document in before.repo.documents}
         paths = recorded.paths
         beside: dict[str, Document] = {}
@@ -273,18 +332,15 @@ class Increment:
                 continue
             made = facts.stand_in(path, recorded.facts[position], recorded.table)
             if made is None:
-                return False
+                return None
             beside[path], known[path] = made
         beside.update((path, doc) for path, doc in real.items() if path not in edits)
         order = recorded.in_order([*beside, *edits])
-        for side, findings in ((0, into.gone), (1, into.made)):
-            documents = [edits[p][side] if p in edits else beside[p] for p in order]
-            shared = self._shared(documents, known)
-            found = self._run(shared, rules, _every, into.again if side else None)
-            if found is None:
-                return False
-            findings += found
-        return True
+        then, now = (
+            self._shared([edits[p][side] if p in edits else beside[p] for p in order], known)
+            for side in (0, 1)
+        )
+        return then, now
 
 
 @dataclass
@@ -294,6 +350,7 @@ class Decided:
     before and after, and their standing."""
 
     satisfied: dict[str, Any] = field(default_factory=dict)
+    rules: set[str] = field(default_factory=set)  # those decided again
     gone: list[Finding] = field(default_factory=list)
     made: list[Finding] = field(default_factory=list)
     again: dict[str, Any] = field(default_factory=dict)

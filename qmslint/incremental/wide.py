@@ -189,7 +189,7 @@ def standing_after(
         if made.satisfied:  # among a few documents: the more of the whole satisfy it too
             found.append(small)
             continue
-        kept = _unedited(was, edited)
+        kept = unedited(was, edited)
         if kept is None:
             return None
         found.append(kept)
@@ -208,14 +208,14 @@ def read_by(before: Any, edited: Mapping[str, Any]) -> set[str] | None:
         if type(entry) is dict and type(entry.get("reads")) is list:
             found.update(path for path in entry["reads"] if type(path) is str)
             continue
-        parts = _unedited(entry, edited)
+        parts = unedited(entry, edited)
         if parts is None:
             return None
         found.update(path for part in parts for path in part if path != existence.EXCLUDED_MARK)
     return found
 
 
-def _unedited(parts: Any, edited: Mapping[str, Any]) -> list[list[str]] | None:
+def unedited(parts: Any, edited: Mapping[str, Any]) -> list[list[str]] | None:
     """A satisfied requirement's parts with the edited documents taken out; None when it was
     not satisfied or a part rested on edited documents alone."""
     if type(parts) is not list:
