@@ -195,6 +195,47 @@ def _message(stdout: str, rule: str) -> str | None:
     return found[0] if found else None
 
 
+def _partly_covered_repo(qms: Qms) -> None:
+    """An ISO 9001 QMS whose design and development (iso9001:8.3, all of 8.3.2 to 8.3.6) is
+    partly covered, with drafts citing what is still missing."""
+    qms.config(profiles=["iso9001"])
+    qms.effective("SOP-1", clauses=["iso9001:8.3.2"], owner="QA")
+    qms.effective("SOP-2", clauses=["iso9001:8.3.3"], owner="QA")
+    qms.effective("SOP-3", clauses=["iso9001:8.3.4"], owner="QA", status="draft")
+    qms.effective("SOP-4", clauses=["iso9001:8.3.5"], owner="QA", status="draft")
+
+
+def test_a_draft_edited_leaves_a_partly_covered_requirement_as_it_was(
+    qms: Qms, own_cache: Path, counted: list[int], monkeypatch
+) -> None:
+    """A document in force neither before nor after the edit covers no part: the finding
+    stands, nothing is decided again (nearest.unread); released, it is decided again."""
+    from qmslint.incremental.increment import Increment
+
+    _partly_covered_repo(qms)
+    first = command_line(qms, monkeypatch)
+    partly = _message(first.stdout, "Q9010")
+    assert partly is not None and partly.startswith("partly covered")
+
+    def never_again(way):
+        def decided(self, rules, *args):
+            assert "Q9010" not in {rule.id for rule, _ in rules}, "decided again"
+            return way(self, rules, *args)
+
+        return decided
+
+    with monkeypatch.context() as patched:
+        for name in ("_decided", "_decided_nearby"):
+            patched.setattr(Increment, name, never_again(getattr(Increment, name)))
+        _replace("qms/SOP-3.md", "- iso9001:8.3.4", "- iso9001:8.3.4\n- iso9001:8.3.6")(qms)
+        _as_a_run(qms, monkeypatch, "qms/SOP-3.md")
+        assert _message(_as_a_run(qms, monkeypatch).stdout, "Q9010") == partly
+    _replace("qms/SOP-3.md", "status: draft", "status: effective")(qms)
+    released = _message(_as_a_run(qms, monkeypatch).stdout, "Q9010")
+    assert released is not None and "iso9001:8.3.4 by SOP-3" in released
+    assert len(counted) == 1, "worked out, not run"
+
+
 RUNS = {
     "a document made a quality manual": ("qms/SOP-15.md", "type: procedure", "type: manual"),
     "a field no kind is known to read": ("qms/SOP-10.md", "owner: QA", "owner: QA\nstandard: x"),
@@ -312,3 +353,20 @@ def test_a_fact_reads_as_its_document_and_an_odd_one_is_no_stand_in() -> None:
     assert facts.stand_in(odd.path, facts.fact_of(odd, [], [], table), table) is None
     with pytest.raises(ValueError):
         facts.stand_in(odd.path, "not a fact", table)
+
+
+def test_a_few_documents_decide_a_requirement_only_while_three_first_near_misses_stay() -> None:
+    """nearest.few: with more near misses counted than noted, three of the first noted must
+    be unedited (the finding names three); a standing of another shape decides nothing."""
+    from qmslint.incremental import nearest
+
+    first = [f"qms/SOP-{n}.md" for n in range(4)]
+    missing = {"near_misses": 30, "nearest": first}
+    witnessed = [["qms/SOP-9.md"]]
+    assert nearest.few([missing, witnessed], {first[0]: None}) == {*first[1:], "qms/SOP-9.md"}
+    assert nearest.few([missing], {first[0]: None, first[1]: None}) is None
+    every = {"near_misses": 4, "nearest": first}  # all of them noted: none is left out
+    assert nearest.few([every], {path: None for path in first}) == set()
+    for odd in (None, [None], [{"reads": []}], [{"partly": True}], [{**missing, "near_misses": 2}]):
+        assert nearest.few(odd, {}) is None
+    assert nearest.few([witnessed], {"qms/SOP-9.md": None}) is None
