@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qmslint.config import toml as tomlpos
 from qmslint.errors import UserError
 from qmslint.model import Position
 from qmslint.read import validation
@@ -23,11 +22,6 @@ from qmslint.read.access import BINARY_SUFFIXES, SIDECAR_SUFFIXES
 from qmslint.read.gitutil import git_root
 from qmslint.support import patterns, safe_open
 from qmslint.support.cache import Cache, digest
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 CONFIG_NAMES = (".qmslint.yaml", ".qmslint.yml")
 
@@ -139,11 +133,21 @@ def _has_tool_section(pyproject: Path) -> bool:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:  # ours if it says so: load() then names the bad byte
         return b"tool.qmslint" in raw
+    tomllib = _tomllib()
     try:  # `[tool.qmslint]`, `[tool.qmslint.severity]` or dotted `tool.qmslint.x = …`
         tool = tomllib.loads(text).get("tool")
         return isinstance(tool, dict) and "qmslint" in tool
     except tomllib.TOMLDecodeError:
         return "tool.qmslint" in text  # broken TOML that means us: load() names the mistake
+
+
+def _tomllib() -> Any:
+    """The TOML parser, imported only where a pyproject.toml is read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
 
 
 def load(start: Path, explicit: Path | None = None, cache: Cache | None = None) -> Config:
@@ -203,6 +207,9 @@ def _read(source: Path) -> tuple[dict[str, Any], dict[tuple, Position]]:
             where=f"{source}:{line}",
         ) from None
     if source.name == "pyproject.toml":
+        from qmslint.config import toml as tomlpos
+
+        tomllib = _tomllib()
         try:
             data = tomllib.loads(text).get("tool", {}).get("qmslint", {})
         except tomllib.TOMLDecodeError as exc:

@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from qmslint.model import NO_ITEMS, Claim, Field, Position, ReadProblem
-from qmslint.read import body, docx, names, references, registers, yamlsafe
+from qmslint.read import body, names, references, registers, yamlsafe
 from qmslint.read.access import SIDECAR_SUFFIXES
 from qmslint.read.fields import Spellings
 
@@ -393,6 +393,8 @@ class DocxReader:
 def add_docx(data: bytes, result: RawMetadata, secondary: bool = False) -> None:
     """Word metadata into `result`: properties as metadata, the header table as body values;
     `secondary` (beside a sidecar) puts everything with the body values, to fill and compare."""
+    from qmslint.read import docx  # with zipfile and ElementTree: only where Word is read
+
     found = docx.read_docx(data)
     for problem in found.problems:
         result.problems.append(ReadProblem("corrupt-docx", problem.message))
