@@ -17,8 +17,11 @@ it. So after an edit of those values alone, their findings are the run's. An edi
 do read (a status, the clauses cited, an id, a type, a reference) is worked out kind by kind
 (wide.py) from what the run recorded beside its findings (recorded.py): the documents having
 or naming each id, the few values a `document-exists` rule reads of every document (facts.py),
-and what each such rule's decision rests on. A requirement the edit may change is decided
-again over every document it reads, the unedited ones as stand-ins made from those values.
+and what each such rule's decision rests on. A requirement left missing is decided again
+over the edited documents and the first of its near misses the run noted, the others counted
+(nearest.py); a partly covered one keeps its finding after an edit of documents in force
+neither before nor after; any other the edit may change is decided again over every document
+it reads. The unedited ones stand in as the values the run noted of them.
 
 Waivers and the baseline are then applied again to the whole, as a run applies them.
 
