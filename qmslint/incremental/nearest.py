@@ -21,7 +21,7 @@ from typing import Any
 
 from qmslint.checks import existence
 from qmslint.checks.context import CheckContext, Shared
-from qmslint.incremental.wide import unedited
+from qmslint.incremental.wide import unedited, witnesses
 from qmslint.packs.rules import Rule
 
 SHOWN = 3  # near misses a finding names before it counts the rest
@@ -46,10 +46,10 @@ def few(before: Any, edited: Mapping[str, Any]) -> set[str] | None:
                 return None
             found.update(kept)
             continue
-        parts = unedited(entry, edited)
-        if parts is None:
+        rests_on = witnesses(entry, edited)
+        if rests_on is None:
             return None
-        found.update(path for part in parts for path in part if path != existence.EXCLUDED_MARK)
+        found.update(rests_on)
     return found
 
 

@@ -208,11 +208,19 @@ def read_by(before: Any, edited: Mapping[str, Any]) -> set[str] | None:
         if type(entry) is dict and type(entry.get("reads")) is list:
             found.update(path for path in entry["reads"] if type(path) is str)
             continue
-        parts = unedited(entry, edited)
-        if parts is None:
+        kept = witnesses(entry, edited)
+        if kept is None:
             return None
-        found.update(path for part in parts for path in part if path != existence.EXCLUDED_MARK)
+        found.update(kept)
     return found
+
+
+def witnesses(parts: Any, edited: Mapping[str, Any]) -> set[str] | None:
+    """The unedited documents a satisfied requirement rests on (`unedited`), or None."""
+    kept = unedited(parts, edited)
+    if kept is None:
+        return None
+    return {path for part in kept for path in part if path != existence.EXCLUDED_MARK}
 
 
 def unedited(parts: Any, edited: Mapping[str, Any]) -> list[list[str]] | None:
