@@ -198,7 +198,7 @@ def _read_by(ctx: CheckContext, selector: dict, made: Assessment) -> dict[str, A
     if made.state == PARTLY:  # its finding names no near miss
         found["partly"] = True
     else:
-        unseen = ctx.shared.unseen.get(_unseen_key(ctx, made.device), 0)
+        unseen = ctx.shared.unseen.get(unseen_key(ctx.rule.id, made.device), 0)
         found["near_misses"] = len(named) + unseen
         found["nearest"] = [doc.path for doc in named[:NEAREST]]
     return found
@@ -255,15 +255,16 @@ def _near_misses(
     device), so that the user knows what to mend."""
     notes = [note for _, note in _document_notes(ctx, selector, all_of, device)]
     notes += _exclusion_notes(ctx, selector, all_of, device)
-    count = len(notes) + ctx.shared.unseen.get(_unseen_key(ctx, device), 0)
+    count = len(notes) + ctx.shared.unseen.get(unseen_key(ctx.rule.id, device), 0)
     if not count:
         return ""
     shown = notes[:3] + ([f"{count - 3} more"] if count > 3 else [])
     return "; nearest: " + "; ".join(shown)
 
 
-def _unseen_key(ctx: CheckContext, device: Device | None) -> tuple[str, str]:
-    return ctx.rule.id, device.id if device else ""
+def unseen_key(rule: str, device: Device | None) -> tuple[str, str]:
+    """The key of a requirement's near misses in `Shared.unseen`."""
+    return rule, device.id if device else ""
 
 
 def nearest(ctx: CheckContext, made: Assessment) -> list[Document]:

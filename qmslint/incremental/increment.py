@@ -262,7 +262,6 @@ class Increment:
         whose every witness was edited, every document citing its clauses or their family:
         wide.pool); False when one of those is odd or there are too many of them."""
         rules = [rule for rule, _ in again]
-        into.rules.update(rule.id for rule in rules)
         wide_open = [rule for rule, reads in again if reads is None]
         pool = wide.pool(wide_open, recorded, self.session.catalogues) if wide_open else set()
         for _, reads in again:
@@ -270,14 +269,7 @@ class Increment:
         if len(pool) > MAX_POOL:
             return False
         sides = self._sides(pool, edits, before, recorded)
-        if sides is None:
-            return False
-        for shared, findings, standings in zip(sides, (into.gone, into.made), (None, into.again)):
-            found = self._run(shared, rules, _every, standings)
-            if found is None:
-                return False
-            findings += found
-        return True
+        return sides is not None and self._on_both_sides(sides, rules, into, into.again)
 
     def _decided_nearby(
         self,
@@ -291,7 +283,6 @@ class Increment:
         the edited ones, the holders and those `nearest.few` names; False when the record
         does not fit them."""
         rules = [rule for rule, _ in nearby]
-        into.rules.update(rule.id for rule in rules)
         pool = {recorded.position[path] for _, few in nearby for path in few}
         sides = self._sides(pool, edits, before, recorded)
         if sides is None:
@@ -302,11 +293,8 @@ class Increment:
             return False
         now.unseen = dict(then.unseen)
         standings: dict[str, Any] = {}
-        for shared, findings, kept in ((then, into.gone, None), (now, into.made, standings)):
-            found = self._run(shared, rules, _every, kept)
-            if found is None:
-                return False
-            findings += found
+        if not self._on_both_sides(sides, rules, into, standings):
+            return False
         for rule in rules:
             made = nearest.renewed(
                 standings[rule.id], recorded.standing[rule.id], left_out[rule.id], edits
@@ -314,6 +302,23 @@ class Increment:
             if made is None:
                 return False
             into.again[rule.id] = made
+        return True
+
+    def _on_both_sides(
+        self,
+        sides: tuple[Shared, Shared],
+        rules: list[Rule],
+        into: Decided,
+        standings: dict[str, Any],
+    ) -> bool:
+        """Run the rules decided again before the edit (their findings go) and after it (their
+        findings are made, their standings kept in `standings`); False when one fails."""
+        into.rules.update(rule.id for rule in rules)
+        for shared, findings, kept in zip(sides, (into.gone, into.made), (None, standings)):
+            found = self._run(shared, rules, _every, kept)
+            if found is None:
+                return False
+            findings += found
         return True
 
     def _sides(

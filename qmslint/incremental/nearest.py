@@ -37,7 +37,7 @@ def few(before: Any, edited: Mapping[str, Any]) -> set[str] | None:
     found: set[str] = set()
     for entry in before:
         if type(entry) is dict:
-            noted = _noted(entry)
+            noted = _counted(entry)
             if noted is None:
                 return None
             count, first = noted
@@ -53,7 +53,7 @@ def few(before: Any, edited: Mapping[str, Any]) -> set[str] | None:
     return found
 
 
-def _noted(entry: dict[str, Any]) -> tuple[int, list[str]] | None:
+def _counted(entry: dict[str, Any]) -> tuple[int, list[str]] | None:
     """(how many near misses, the first noted) of a missing requirement's standing."""
     count, first = entry.get("near_misses"), entry.get("nearest")
     if type(count) is not int or type(first) is not list:
@@ -81,13 +81,13 @@ def unseen(
             if type(entry) is not dict:
                 counts.append(0)
                 continue
-            noted = _noted(entry)
+            noted = _counted(entry)
             if noted is None or made.satisfied or made.state == existence.PARTLY:
                 return None
             left_out = noted[0] - len(existence.nearest(context, made))
             if left_out < 0:
                 return None
-            shared.unseen[(rule.id, made.device.id if made.device else "")] = left_out
+            shared.unseen[existence.unseen_key(rule.id, made.device)] = left_out
             counts.append(left_out)
     return found
 
@@ -114,7 +114,7 @@ def renewed(
         if "near_misses" in entry:
             first = entry["nearest"]
             if hidden:
-                noted = _noted(was)
+                noted = _counted(was)
                 known = set(noted[1] if noted else ()) - set(edited)
                 last = [index for index, path in enumerate(first) if path in known]
                 if not last:
